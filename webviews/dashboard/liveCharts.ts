@@ -1,0 +1,147 @@
+// chart.js wiring for the four live charts. Only the pieces used are
+// registered, so the bundle carries no other controllers or scales. Animation
+// is off and every redraw is `update('none')`: a live chart redrawn each
+// second should not animate, and 30 minutes of data must stay cheap.
+
+import {
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type ChartOptions,
+} from 'chart.js';
+import type { Point } from './boundedSeries';
+import type { ChartId, ChartSpec } from './chartSpecs';
+import type { DashboardModel } from './dashboardModel';
+import { formatElapsed, formatNumber } from './format';
+import { withAlpha, type Theme } from './theme';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
+
+type LiveChart = Chart<'line', Point[]>;
+
+/** The time axis never shows less than this, so a young run doesn't stretch a few points across the chart. */
+const minimumSpanSeconds = 30;
+
+export class LiveCharts {
+  private readonly charts = new Map<ChartId, { chart: LiveChart; spec: ChartSpec }>();
+
+  constructor(specs: readonly ChartSpec[], canvases: ReadonlyMap<ChartId, HTMLCanvasElement>, theme: Theme) {
+    for (const spec of specs) {
+      const canvas = canvases.get(spec.id);
+      if (!canvas) continue;
+      const chart: LiveChart = new Chart(canvas, {
+        type: 'line',
+        data: { datasets: spec.datasets.map((d) => ({ label: d.label, data: [] as Point[] })) },
+        options: baseOptions(spec, theme),
+      });
+      this.charts.set(spec.id, { chart, spec });
+      this.styleDatasets(chart, spec, theme);
+    }
+  }
+
+  /** Points every dataset at the model's series and redraws all charts over one shared time range. */
+  render(model: DashboardModel): void {
+    const max = Math.max(minimumSpanSeconds, Math.ceil(model.latestSeconds()));
+    for (const { chart, spec } of this.charts.values()) {
+      spec.datasets.forEach((d, i) => {
+        chart.data.datasets[i].data = model.series[d.key].points;
+      });
+      const x = chart.options.scales?.x;
+      if (x) {
+        x.min = 0;
+        x.max = max;
+      }
+      chart.update('none');
+    }
+  }
+
+  applyTheme(theme: Theme): void {
+    for (const { chart, spec } of this.charts.values()) {
+      chart.options = baseOptions(spec, theme, chart.options.scales?.x?.max as number | undefined);
+      this.styleDatasets(chart, spec, theme);
+      chart.update('none');
+    }
+  }
+
+  dispose(): void {
+    for (const { chart } of this.charts.values()) chart.destroy();
+    this.charts.clear();
+  }
+
+  private styleDatasets(chart: LiveChart, spec: ChartSpec, theme: Theme): void {
+    spec.datasets.forEach((d, i) => {
+      const color = theme[d.color];
+      const dataset = chart.data.datasets[i] as ChartDataset<'line', Point[]>;
+      dataset.borderColor = color;
+      dataset.backgroundColor = d.fill ? withAlpha(color, 0.15) : color;
+      dataset.fill = d.fill ? 'origin' : false;
+    });
+  }
+}
+
+function baseOptions(spec: ChartSpec, theme: Theme, xMax = minimumSpanSeconds): ChartOptions<'line'> {
+  const font = { family: theme.fontFamily, size: 11 };
+  const grid = { color: theme.border, tickColor: theme.border };
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    parsing: false,
+    normalized: true,
+    spanGaps: true,
+    color: theme.foreground,
+    borderColor: theme.border,
+    font,
+    interaction: { mode: 'nearest', axis: 'x', intersect: false },
+    elements: {
+      point: { radius: 0, hoverRadius: 3, hitRadius: 6 },
+      line: { borderWidth: 2, tension: 0 },
+    },
+    layout: { padding: { top: 4, right: 8 } },
+    scales: {
+      x: {
+        type: 'linear',
+        min: 0,
+        max: xMax,
+        grid,
+        border: { color: theme.border },
+        title: { display: true, text: 'Time since start', color: theme.foreground, font },
+        ticks: {
+          color: theme.foreground,
+          font,
+          includeBounds: false,
+          maxTicksLimit: 8,
+          maxRotation: 0,
+          callback: (value) => formatElapsed(Number(value)),
+        },
+      },
+      y: {
+        type: 'linear',
+        beginAtZero: true,
+        grid,
+        border: { color: theme.border },
+        title: { display: true, text: spec.yTitle, color: theme.foreground, font },
+        ticks: { color: theme.foreground, font, maxTicksLimit: 6, callback: (value) => formatNumber(Number(value)) },
+      },
+    },
+    plugins: {
+      legend: {
+        display: spec.datasets.length > 1,
+        align: 'end',
+        labels: { color: theme.foreground, font, boxWidth: 12, boxHeight: 2 },
+      },
+      tooltip: {
+        callbacks: {
+          title: (items) => (items.length ? formatElapsed(items[0].parsed.x ?? 0) : ''),
+          label: (item) => `${item.dataset.label ?? ''}: ${formatNumber(item.parsed.y)} ${spec.yTitle}`,
+        },
+      },
+    },
+  };
+}
