@@ -1,0 +1,67 @@
+// The `hotpath` command. Exit codes (CONTRACT.md): 0 ok / budgets pass,
+// 1 budget broken or regression, 2 error. Errors are one sentence on stderr.
+
+import { runCommand } from './runCommand';
+import { analyzeCommand } from './analyzeCommand';
+import { reportCommand } from './reportCommand';
+import { UsageError } from './args';
+import { HotpathError } from '../engine/events';
+
+const USAGE = `Usage: hotpath <command> [options]
+
+Commands:
+  run [--config FILE] [--out DIR] [--verbose]   run the benchmark and save the run
+  analyze FILE [--json]                         analyse a .cpuprofile
+  report RUN_DIR --format md|json [--out FILE]  render a saved run
+  compare BASE_RUN_DIR RUN_DIR [--json]         what changed between two runs
+  lint [PATH...] [--json]                       static N+1 hints
+
+Run "hotpath <command> --help" for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case 'analyze':
+        return await analyzeCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
+      case 'compare':
+      case 'lint':
+        process.stderr.write(`hotpath: "${command}" is not available in this version yet; see the README for what is.\n`);
+        return 2;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      case '--version':
+        process.stdout.write(`${require('../../package.json').version}\n`);
+        return 0;
+      default:
+        process.stderr.write(`hotpath: unknown command "${command}".\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof HotpathError) {
+      process.stderr.write(`hotpath: ${err.message}${err instanceof HotpathError && err.detail ? err.detail : ''}\n`);
+    } else {
+      process.stderr.write(`hotpath: unexpected internal error: ${(err as Error)?.message ?? err}. Please report it with the stack below.\n${(err as Error)?.stack ?? ''}\n`);
+    }
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 2;
+    },
+  );
+}

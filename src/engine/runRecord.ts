@@ -1,0 +1,67 @@
+// `run.json`, schemaVersion 1 (CONTRACT.md). Sections a run did not measure are
+// absent or null, never filled with placeholders.
+
+import type { LoadResult } from './load/autocannonDriver';
+import type { HotFunction, HotLine, CpuSummary } from './cpu/cpuProfileModel';
+
+export type RunStatus = 'passed' | 'failed' | 'error' | 'cancelled';
+
+export interface Environment {
+  node: string;
+  platform: string;
+  arch: string;
+  cpuModel: string;
+  cpus: number;
+  totalMemBytes: number;
+  gitCommit: string | null;
+  hostname?: string;
+}
+
+export interface BudgetResult {
+  metric: string;
+  expression: string;
+  actual: number | null;
+  unit: string;
+  passed: boolean;
+  message?: string;
+}
+
+export interface Finding {
+  kind: 'hot-path' | 'n-plus-one' | 'gc-pressure' | 'event-loop-block' | 'memory-growth';
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  location: { file: string; line: number; column: number } | null;
+}
+
+export interface RunRecord {
+  schemaVersion: 1;
+  id: string;
+  name: string;
+  startedAt: string;
+  durationMs: number;
+  status: RunStatus;
+  /** Why the run ended in `error` or `cancelled`: one sentence. */
+  error: string | null;
+  environment: Environment;
+  service: { command: string; args: string[]; port: number; readyMs: number | null };
+  scenario: string;
+  load: (Omit<LoadResult, 'generatorTotal'> & { scenario: string }) | null;
+  cpu:
+    | {
+        profile: string;
+        samplingIntervalMicros: number;
+        slices: number;
+        durationMs: number;
+        busyMs: number;
+        buckets: CpuSummary['buckets'];
+        hotFunctions: HotFunction[];
+        hotLines: HotLine[];
+      }
+    | null;
+  heap: { profile: string | null; timeline: Array<{ t: number; heapUsed: number; heapTotal: number; rss: number; external?: number }>; growthPct: number | null } | null;
+  gc: unknown | null;
+  eventLoop: unknown | null;
+  queries: unknown | null;
+  budgets: BudgetResult[];
+  findings: Finding[];
+}

@@ -1,0 +1,266 @@
+// One benchmark run: config → launch → collect → analyze → store.
+// Both front ends call runBenchmark() and subscribe to its events.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { LoadedConfig, substitutePort } from './config';
+import { analyzeCpuProfile } from './cpu/cpuProfileModel';
+import { CpuProfile } from './cpu/cpuProfile';
+import { CpuProfiler } from './cpu/cpuProfiler';
+import { mergeProfiles } from './cpu/mergeProfiles';
+import { captureEnvironment } from './environment';
+import { CancellationSource, CancellationToken, CancelledError, Emitter, HotpathError } from './events';
+import { freePort } from './freePort';
+import { InspectorClient } from './inspectorClient';
+import { AutocannonDriver, LoadResult } from './load/autocannonDriver';
+import { assertLoopbackTarget } from './load/loopbackGuard';
+import { waitUntilReady } from './readiness';
+import { RunEvent, RunPhase } from './runEvents';
+import { RunRecord, RunStatus } from './runRecord';
+import { delay, resolveCommand, ServiceProcess } from './serviceProcess';
+import { evaluateBudgets, validateBudgets } from './analysis/budgets';
+import { renderMarkdown } from './report/markdownReport';
+import { StagedRun, newRunId } from './store/runStore';
+
+export interface RunOptions {
+  loaded: LoadedConfig;
+  /** Folder that holds run directories. */
+  runsDir: string;
+  token: CancellationToken;
+  /** A name shown in lists; defaults to the config's folder name. */
+  name?: string;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  /** The saved run directory, or null when nothing could be saved. */
+  runDir: string | null;
+  record: RunRecord | null;
+  /** One sentence for `error`/`cancelled`. */
+  error: string | null;
+}
+
+const INSPECTOR_WAIT_MS = 5000;
+
+export class BenchmarkRun {
+  readonly onEvent = new Emitter<RunEvent>();
+  private readonly clockStart = Date.now();
+
+  constructor(private readonly options: RunOptions) {}
+
+  private t(): number {
+    return Date.now() - this.clockStart;
+  }
+
+  private phase(phase: RunPhase, message: string): void {
+    this.onEvent.fire({ type: 'phase', phase, message, t: this.t() });
+  }
+
+  async run(): Promise<RunOutcome> {
+    const { loaded, token } = this.options;
+    const startedAt = new Date(this.clockStart);
+    const runId = newRunId(startedAt);
+    // Checks that need no process: fail before anything starts.
+    validateBudgets(loaded.config.budgets);
+    const port = await freePort();
+    const config = substitutePort(loaded.config, port);
+    assertLoopbackTarget(config.load.target, config.load.allowNonLoopback);
+    if (config.load.engine !== 'autocannon') {
+      throw new HotpathError(`load.engine "${config.load.engine}" is not available in this version; use "autocannon".`);
+    }
+    if (config.profile.backend !== 'inspector') {
+      throw new HotpathError(`profile.backend "${config.profile.backend}" is not available in this version; use "inspector".`);
+    }
+
+    const staged = StagedRun.create(this.options.runsDir, runId);
+    const environment = captureEnvironment(loaded.root);
+    const cwd = path.resolve(loaded.root, config.service.cwd);
+    const isNode = path.basename(config.service.command).replace(/\.exe$/, '') === 'node';
+    const inspectFlag = '--inspect=127.0.0.1:0';
+    const env: NodeJS.ProcessEnv = { ...process.env, ...config.service.env, PORT: String(port) };
+    // `node` gets the flag directly; anything else (npm, a script) gets it through
+    // NODE_OPTIONS and the last process to announce an inspector before readiness is used.
+    if (!isNode) env.NODE_OPTIONS = [env.NODE_OPTIONS, inspectFlag].filter(Boolean).join(' ');
+    const args = isNode ? [inspectFlag, ...config.service.args] : config.service.args;
+
+    let status: RunStatus = 'passed';
+    let errorMessage: string | null = null;
+    let readyMs: number | null = null;
+    let load: LoadResult | null = null;
+    let slices: CpuProfile[] = [];
+    let heapProfile: unknown = null;
+    let client: InspectorClient | null = null;
+    let profiler: CpuProfiler | null = null;
+
+    // The run's own cancellation: the caller's token, or the service dying mid-run.
+    const internal = new CancellationSource();
+    const sub = token.onCancelled((reason) => internal.cancel(reason));
+
+    this.phase('starting', `Starting ${config.service.command} ${config.service.args.join(' ')} on port ${port}`);
+    const service = new ServiceProcess({
+      command: resolveCommand(config.service.command, cwd),
+      args,
+      cwd,
+      env,
+      logFile: staged.file('service.log'),
+    });
+    service.onLine.event((l) => {
+      if (!/^(Debugger listening on|For help, see: https:\/\/nodejs.org|Debugger attached\.)/.test(l.line)) {
+        this.onEvent.fire({ type: 'log', stream: l.stream, line: l.line });
+      }
+    });
+    service.onLine.event((l) => {
+      // With a debugger attached, a dying Node process waits for it: let it go.
+      if (l.line.startsWith('Waiting for the debugger to disconnect')) client?.close();
+    });
+    let crashed = false;
+    service.onExit.event((exit) => {
+      if (readyMs !== null && !internal.token.isCancelled()) {
+        crashed = true;
+        const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+        internal.cancel(`The service ${how} during the run; the data collected until then is saved (see service.log).`);
+      }
+    });
+
+    try {
+      readyMs = await waitUntilReady(config.service.readyUrl, config.service.readyTimeoutMs, service, internal.token);
+      const inspectorUrl = await this.waitForInspector(service);
+      this.phase('ready', `Service ready in ${readyMs} ms`);
+
+      client = await InspectorClient.connect(inspectorUrl);
+      if (config.profile.cpu) {
+        profiler = new CpuProfiler(client, config.profile.samplingIntervalMicros, config.profile.sliceSeconds * 1000);
+        profiler.onSlice.event((s) =>
+          this.onEvent.fire({ type: 'cpuSlice', index: s.index, samples: s.profile.samples.length, t: this.t() }),
+        );
+        await profiler.start();
+      }
+      if (config.profile.heap) {
+        await client.send('HeapProfiler.enable');
+        await client.send('HeapProfiler.startSampling', {
+          samplingInterval: 32768,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
+
+      this.phase('load', `Load: ${config.load.stages.map((s) => `${s.connections} connections for ${s.durationSec} s`).join(', then ')}`);
+      const driver = new AutocannonDriver();
+      driver.onTick.event((tick) => this.onEvent.fire({ type: 'loadTick', tick }));
+      load = await driver.run({
+        target: config.load.target,
+        requests: config.load.requests,
+        stages: config.load.stages,
+        clockStart: this.clockStart,
+        token: internal.token,
+      });
+      if (internal.token.isCancelled()) throw new CancelledError(internal.token.reason());
+    } catch (err) {
+      if (err instanceof CancelledError || internal.token.isCancelled()) {
+        status = crashed ? 'error' : 'cancelled';
+        errorMessage = internal.token.reason() || (err as Error).message;
+      } else {
+        status = 'error';
+        errorMessage = err instanceof HotpathError ? err.message + (err.detail ?? '') : `Unexpected error: ${(err as Error).stack ?? err}`;
+      }
+    } finally {
+      this.phase('stopping', 'Stopping the service');
+      if (profiler) slices = await profiler.stop().catch(() => profiler!.slices);
+      if (client?.isOpen && config.profile.heap) {
+        heapProfile = await client
+          .send<{ profile: unknown }>('HeapProfiler.stopSampling')
+          .then((r) => r.profile)
+          .catch(() => null);
+      }
+      client?.close();
+      await service.stop();
+      sub.dispose();
+    }
+
+    // Nothing was measured: a failed start is reported, not saved as a run.
+    if (readyMs === null) {
+      staged.discard();
+      if (status === 'cancelled') return { status, runDir: null, record: null, error: errorMessage };
+      throw new HotpathError(errorMessage ?? 'The service did not start.');
+    }
+
+    this.phase('analyzing', 'Analysing the profile');
+    const record: RunRecord = {
+      schemaVersion: 1,
+      id: runId,
+      name: this.options.name ?? path.basename(loaded.root),
+      startedAt: startedAt.toISOString(),
+      durationMs: this.t(),
+      status,
+      error: errorMessage,
+      environment: await environment,
+      service: { command: config.service.command, args: config.service.args, port, readyMs },
+      scenario: config.load.scenario,
+      load: load ? { ...withoutGeneratorTotal(load), scenario: config.load.scenario } : null,
+      cpu: null,
+      heap: null,
+      gc: null,
+      eventLoop: null,
+      queries: null,
+      budgets: [],
+      findings: [],
+    };
+    if (slices.length) {
+      const merged = mergeProfiles(slices);
+      staged.writeFile('cpu.cpuprofile', JSON.stringify(merged));
+      const summary = analyzeCpuProfile(merged, { root: loaded.root });
+      record.cpu = {
+        profile: 'cpu.cpuprofile',
+        samplingIntervalMicros: config.profile.samplingIntervalMicros,
+        slices: slices.length,
+        durationMs: summary.durationMs,
+        busyMs: summary.busyMs,
+        buckets: summary.buckets,
+        hotFunctions: summary.hotFunctions,
+        hotLines: summary.hotLines,
+      };
+      const top = summary.hotFunctions.find((f) => f.category === 'user');
+      if (top) {
+        record.findings.push({
+          kind: 'hot-path',
+          severity: 'info',
+          message: `${top.name} is the hottest function in your code: ${top.selfPct}% of busy CPU time in itself, ${top.totalPct}% including what it calls.`,
+          location: { file: top.file, line: top.line, column: top.column },
+        });
+      }
+    }
+    if (heapProfile) {
+      staged.writeFile('heap.heapprofile', JSON.stringify(heapProfile));
+      record.heap = { profile: 'heap.heapprofile', timeline: [], growthPct: null };
+    }
+    if (status === 'passed') {
+      record.budgets = evaluateBudgets(config.budgets, record);
+      if (record.budgets.some((b) => !b.passed)) record.status = status = 'failed';
+    }
+    staged.writeFile('report.md', renderMarkdown(record));
+    const runDir = staged.commit(record);
+    this.phase('saved', `Saved ${runDir}`);
+    return { status, runDir, record, error: errorMessage };
+  }
+
+  private async waitForInspector(service: ServiceProcess): Promise<string> {
+    const deadline = Date.now() + INSPECTOR_WAIT_MS;
+    while (service.inspectorUrls.length === 0 && Date.now() < deadline && !service.exit) await delay(20);
+    const url = service.inspectorUrls[service.inspectorUrls.length - 1];
+    if (!url) {
+      throw new HotpathError(
+        'The service became ready but no Node.js inspector was announced: Hotpath profiles Node.js processes; check that service.command starts node (directly or through npm) and that NODE_OPTIONS is not overridden.',
+      );
+    }
+    return url;
+  }
+}
+
+function withoutGeneratorTotal(load: LoadResult): Omit<LoadResult, 'generatorTotal'> {
+  const { generatorTotal: _ignored, ...rest } = load;
+  return rest;
+}
+
+export function ensureDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+}

@@ -1,0 +1,33 @@
+// Typed command and setting ids: one place, so a rename cannot miss a caller.
+import * as vscode from 'vscode';
+
+export const enum Commands {
+  RunBenchmark = 'hotpath.runBenchmark',
+  StopBenchmark = 'hotpath.stopBenchmark',
+  OpenReport = 'hotpath.openReport',
+  CompareWithBaseline = 'hotpath.compareWithBaseline',
+  ExportReport = 'hotpath.exportReport',
+  ClearAnnotations = 'hotpath.clearAnnotations',
+  ShowDashboard = 'hotpath.showDashboard',
+  RefreshRuns = 'hotpath.refreshRuns',
+  SetBaseline = 'hotpath.setBaseline',
+}
+
+export const enum ContextKeys {
+  Running = 'hotpath.running',
+}
+
+export interface Settings {
+  configFile: string;
+  runsDirectory: string;
+  'cpu.samplingIntervalMicros': number;
+  'dashboard.openOnRun': boolean;
+}
+
+export function setting<K extends keyof Settings>(key: K, scope?: vscode.ConfigurationScope): Settings[K] {
+  return vscode.workspace.getConfiguration('hotpath', scope).get<Settings[K]>(key) as Settings[K];
+}
+
+export function registerCommand(id: Commands, fn: (...args: any[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, fn);
+}

@@ -1,0 +1,131 @@
+// The composition root: builds every object once and hands each disposable to VS Code.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { readRun } from '../engine/store/runStore';
+import { Commands, registerCommand } from './contributions';
+import { RunController } from './runController';
+import { OPEN_SOURCE_COMMAND, ReportViewProvider } from './reportView';
+import { RunItem, RunsTreeProvider } from './runsTree';
+import { locateWorkspace } from './workspaceRuns';
+
+const BASELINE_KEY = 'hotpath.baselineRunDir';
+let controller: RunController | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Hotpath');
+  controller = new RunController(context.extensionUri, output);
+  const runs = new RunsTreeProvider(() => context.workspaceState.get<string>(BASELINE_KEY));
+  const report = new ReportViewProvider(context.extensionUri);
+  const runsView = vscode.window.createTreeView('hotpath.runs', { treeDataProvider: runs, showCollapseAll: false });
+
+  const runDirOf = (arg: unknown): string | undefined => {
+    if (arg instanceof RunItem) return arg.run.dir;
+    if (typeof arg === 'string') return arg;
+    const selected = runsView.selection[0];
+    if (selected) return selected.run.dir;
+    const newest = runs.getChildren().find((r) => r.run.ok);
+    return newest?.run.dir;
+  };
+
+  const watcher = (() => {
+    const where = locateWorkspace();
+    if (!where) return undefined;
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(where.runsDir, '*/run.json'));
+    w.onDidCreate(() => runs.refresh());
+    w.onDidDelete(() => runs.refresh());
+    return w;
+  })();
+
+  context.subscriptions.push(
+    output,
+    controller,
+    runs,
+    runsView,
+    ...(watcher ? [watcher] : []),
+    vscode.window.registerWebviewViewProvider('hotpath.report', report),
+    controller.onDidFinishRun((outcome) => {
+      runs.refresh();
+      if (outcome.record) report.show(outcome.record);
+    }),
+    registerCommand(Commands.RunBenchmark, () => controller!.run()),
+    registerCommand(Commands.StopBenchmark, () => controller!.stop()),
+    registerCommand(Commands.ShowDashboard, () => controller!.showDashboard()),
+    registerCommand(Commands.RefreshRuns, () => runs.refresh()),
+    registerCommand(Commands.OpenReport, async (arg?: unknown) => {
+      const dir = runDirOf(arg);
+      if (!dir) return void vscode.window.showInformationMessage('Hotpath: no saved run yet; run a benchmark first.');
+      const run = readRun(dir);
+      if (!run.ok) return void vscode.window.showErrorMessage(`Hotpath: ${dir} cannot be opened: ${run.reason}.`);
+      report.show(run.record);
+      const md = path.join(dir, 'report.md');
+      if (fs.existsSync(md)) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(md));
+    }),
+    registerCommand(Commands.SetBaseline, async (arg?: unknown) => {
+      const dir = runDirOf(arg);
+      if (!dir) return;
+      await context.workspaceState.update(BASELINE_KEY, dir);
+      runs.refresh();
+      void vscode.window.showInformationMessage(`Hotpath: ${path.basename(dir)} is now the baseline.`);
+    }),
+    registerCommand(Commands.CompareWithBaseline, async (arg?: unknown) => {
+      const baseline = context.workspaceState.get<string>(BASELINE_KEY);
+      const dir = runDirOf(arg);
+      if (!baseline) return void vscode.window.showInformationMessage('Hotpath: set a baseline first (right-click a run → Set as Baseline).');
+      if (!dir) return;
+      const a = readRun(baseline);
+      const b = readRun(dir);
+      if (!a.ok || !b.ok) return void vscode.window.showErrorMessage('Hotpath: one of the two runs cannot be read.');
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: quickComparison(a.record, b.record) });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+    registerCommand(Commands.ExportReport, async (arg?: unknown) => {
+      const dir = runDirOf(arg);
+      if (!dir) return void vscode.window.showInformationMessage('Hotpath: no saved run to export.');
+      const target = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(path.join(path.dirname(path.dirname(dir)), `hotpath-${path.basename(dir)}.md`)),
+        filters: { Markdown: ['md'], JSON: ['json'] },
+      });
+      if (!target) return;
+      const source = target.fsPath.endsWith('.json') ? 'run.json' : 'report.md';
+      fs.copyFileSync(path.join(dir, source), target.fsPath);
+      void vscode.window.showInformationMessage(`Hotpath: exported ${source} to ${target.fsPath}.`);
+    }),
+    registerCommand(Commands.ClearAnnotations, () => report.show(null)),
+    vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, async (loc: { file: string; line: number }) => {
+      const where = locateWorkspace();
+      if (!where || !loc?.file) return;
+      const file = path.isAbsolute(loc.file) ? loc.file : path.join(path.dirname(where.configFile), loc.file);
+      const line = Math.max(0, (loc.line ?? 1) - 1);
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0) });
+    }),
+  );
+}
+
+/** Key figures side by side; the statistical comparison lives in `hotpath compare`. */
+function quickComparison(base: import('../engine/runRecord').RunRecord, cur: import('../engine/runRecord').RunRecord): string {
+  const row = (name: string, a: number | undefined, b: number | undefined, unit: string) => {
+    if (a === undefined || b === undefined) return `| ${name} | – | – | – |`;
+    const change = a === 0 ? '–' : `${(((b - a) / a) * 100).toFixed(1)}%`;
+    return `| ${name} | ${a} ${unit} | ${b} ${unit} | ${change} |`;
+  };
+  return [
+    `# Hotpath: ${cur.id} against baseline ${base.id}`,
+    '',
+    '| Metric | Baseline | This run | Change |',
+    '| --- | ---: | ---: | ---: |',
+    row('Throughput', base.load?.throughputRps.mean, cur.load?.throughputRps.mean, 'req/s'),
+    row('Latency p50', base.load?.latencyMs.p50, cur.load?.latencyMs.p50, 'ms'),
+    row('Latency p95', base.load?.latencyMs.p95, cur.load?.latencyMs.p95, 'ms'),
+    row('Latency p99', base.load?.latencyMs.p99, cur.load?.latencyMs.p99, 'ms'),
+    row('Errors', base.load?.errors.total, cur.load?.errors.total, ''),
+    '',
+    '_Differences of single runs on a shared machine can be noise; no significance test is applied here._',
+    '',
+  ].join('\n');
+}
+
+export async function deactivate(): Promise<void> {
+  await controller?.dispose();
+  controller = undefined;
+}

@@ -1,0 +1,76 @@
+// The Report view's document: a run's verdict, KPIs, budgets and findings.
+// Pure (no `vscode`) so tests can render it. The view runs no script at all:
+// links to source lines are `command:` URIs, which the view enables.
+
+import type { RunRecord } from '../engine/runRecord';
+import { escapeHtml } from './webviewHtml';
+
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+
+export function reportViewHtml(cspSource: string, styleUri: string, run: RunRecord | null, openCommand: string): string {
+  const body = run ? renderRun(run, openCommand) : '<p class="empty">No run selected. Run a benchmark or pick a run in the Runs view.</p>';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource};">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(styleUri)}">
+<title>Hotpath report</title>
+</head>
+<body>
+${body}
+</body>
+</html>`;
+}
+
+function renderRun(run: RunRecord, openCommand: string): string {
+  const parts: string[] = [];
+  parts.push(`<h2 class="verdict status-${escapeHtml(run.status)}">${escapeHtml(run.status.toUpperCase())} <span class="muted">${escapeHtml(new Date(run.startedAt).toLocaleString())}</span></h2>`);
+  if (run.error) parts.push(`<p class="error" role="alert">${escapeHtml(run.error)}</p>`);
+  if (run.load) {
+    const l = run.load;
+    parts.push('<table class="kpi"><caption>Load</caption><tbody>');
+    const rows: Array<[string, string]> = [
+      ['Throughput', `${l.throughputRps.mean} req/s`],
+      ['Requests', String(l.requests.total)],
+      ['Latency p50', `${ms(l.latencyMs.p50)} ms`],
+      ['Latency p95', `${ms(l.latencyMs.p95)} ms`],
+      ['Latency p99', `${ms(l.latencyMs.p99)} ms`],
+      ['Errors', `${l.errors.total} (${(l.errors.rate * 100).toFixed(2)}%)`],
+    ];
+    for (const [k, v] of rows) parts.push(`<tr><th scope="row">${k}</th><td>${escapeHtml(v)}</td></tr>`);
+    parts.push('</tbody></table>');
+  }
+  if (run.budgets.length) {
+    parts.push('<table class="budgets"><caption>Budgets</caption><thead><tr><th>Metric</th><th>Target</th><th>Actual</th><th>Status</th></tr></thead><tbody>');
+    for (const b of run.budgets) {
+      parts.push(
+        `<tr><td>${escapeHtml(b.metric)}</td><td>${escapeHtml(b.expression)}</td><td>${b.actual === null ? 'not measured' : escapeHtml(String(b.actual))}</td><td class="${b.passed ? 'pass' : 'fail'}">${b.passed ? 'pass' : 'FAIL'}</td></tr>`,
+      );
+    }
+    parts.push('</tbody></table>');
+  }
+  const hot = run.cpu?.hotFunctions.filter((f) => f.category === 'user').slice(0, 8) ?? [];
+  if (hot.length) {
+    parts.push('<table class="hot"><caption>Hot functions (your code)</caption><thead><tr><th>Function</th><th>Self %</th><th>Total %</th></tr></thead><tbody>');
+    for (const f of hot) {
+      parts.push(`<tr><td>${sourceLink(openCommand, f.file, f.line, f.name)}</td><td>${f.selfPct.toFixed(1)}</td><td>${f.totalPct.toFixed(1)}</td></tr>`);
+    }
+    parts.push('</tbody></table>');
+  }
+  if (run.findings.length) {
+    parts.push('<h3>Findings</h3><ul class="findings">');
+    for (const f of run.findings) {
+      const where = f.location ? ` ${sourceLink(openCommand, f.location.file, f.location.line, `${f.location.file}:${f.location.line}`)}` : '';
+      parts.push(`<li class="sev-${escapeHtml(f.severity)}"><strong>${escapeHtml(f.kind)}</strong>: ${escapeHtml(f.message)}${where}</li>`);
+    }
+    parts.push('</ul>');
+  }
+  return parts.join('\n');
+}
+
+function sourceLink(command: string, file: string, line: number, text: string): string {
+  const args = encodeURIComponent(JSON.stringify([{ file, line }]));
+  return `<a href="command:${escapeHtml(command)}?${escapeHtml(args)}" title="${escapeHtml(`${file}:${line}`)}">${escapeHtml(text)}</a>`;
+}
