@@ -51,6 +51,11 @@ export function contentSecurityPolicy(cspSource: string, scriptNonce: string): s
   ].join('; ') + ';';
 }
 
+/** For a double-quoted attribute whose value legitimately holds single quotes (the CSP's 'none', 'nonce-…'). */
+function escapeDoubleQuotedAttribute(text: string): string {
+  return text.replace(/[&<>"]/g, (ch) => htmlEscapes[ch]);
+}
+
 export function renderWebviewHtml(parts: WebviewHtmlParts): string {
   const n = escapeHtml(parts.nonce);
   const styles = parts.styleUris
@@ -60,7 +65,7 @@ export function renderWebviewHtml(parts: WebviewHtmlParts): string {
 <html lang="en">
   <head>
     <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
+    <meta http-equiv="Content-Security-Policy" content="${escapeDoubleQuotedAttribute(contentSecurityPolicy(parts.cspSource, parts.nonce))}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${styles}
     <title>${escapeHtml(parts.title)}</title>

@@ -4,7 +4,7 @@
 
 import type { ChartId, ChartSpec } from './chartSpecs';
 import type { DashboardModel } from './dashboardModel';
-import { describePhase, formatElapsed, formatMB, formatMs, formatNumber } from './format';
+import { describePhase, formatElapsed, formatMB, formatMs, formatNumber, formatPercent } from './format';
 
 type TileId = 'rps' | 'p95' | 'errors' | 'heap';
 
@@ -31,6 +31,11 @@ function setText(node: Node, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
+export interface DashboardViewActions {
+  openReport(): void;
+  showSeries(chart: ChartId, index: number, visible: boolean): void;
+}
+
 export class DashboardView {
   readonly canvases = new Map<ChartId, HTMLCanvasElement>();
   private readonly title = el('h1', 'run-title');
@@ -42,14 +47,14 @@ export class DashboardView {
   private readonly tiles = new Map<TileId, { value: HTMLElement; detail: HTMLElement }>();
   private readonly liveRegion = el('div', 'visually-hidden');
 
-  constructor(root: HTMLElement, specs: readonly ChartSpec[], onOpenReport: () => void) {
+  constructor(root: HTMLElement, specs: readonly ChartSpec[], private readonly actions: DashboardViewActions) {
     root.replaceChildren(this.buildHeader(), this.buildTiles(), this.buildCharts(specs), this.liveRegion);
     this.liveRegion.setAttribute('role', 'status');
     this.liveRegion.setAttribute('aria-live', 'polite');
     this.liveRegion.setAttribute('aria-atomic', 'true');
     this.openReport.type = 'button';
     this.openReport.hidden = true;
-    this.openReport.addEventListener('click', onOpenReport);
+    this.openReport.addEventListener('click', () => actions.openReport());
   }
 
   /** Header and tiles: cheap, so they follow every update. */
@@ -71,7 +76,7 @@ export class DashboardView {
     this.setTile(
       'errors',
       tick ? formatNumber(model.errorsTotal) : '–',
-      errorShare === null ? 'in total' : `in total · ${formatNumber(errorShare)}% of requests`,
+      errorShare === null ? 'in total' : `in total · ${formatPercent(errorShare)} of requests`,
     );
     this.setTile(
       'heap',
@@ -126,7 +131,9 @@ export class DashboardView {
     section.setAttribute('aria-label', 'Charts');
     for (const spec of specs) {
       const figure = el('figure', 'chart-card');
-      const caption = el('figcaption', 'chart-title', spec.title);
+      const caption = el('figcaption', 'chart-caption');
+      caption.append(el('span', 'chart-title', spec.title));
+      if (spec.datasets.length > 1) caption.append(this.buildLegend(spec));
       const box = el('div', 'chart-box');
       const canvas = el('canvas');
       canvas.id = `chart-${spec.id}`;
@@ -138,6 +145,29 @@ export class DashboardView {
       this.canvases.set(spec.id, canvas);
     }
     return section;
+  }
+
+  /** One toggle button per series; the swatch colour comes from the stylesheet, so it follows the theme. */
+  private buildLegend(spec: ChartSpec): HTMLElement {
+    const legend = el('div', 'chart-legend');
+    legend.setAttribute('role', 'group');
+    legend.setAttribute('aria-label', `${spec.title} series`);
+    spec.datasets.forEach((dataset, index) => {
+      const button = el('button', 'legend-item');
+      button.type = 'button';
+      button.setAttribute('aria-pressed', 'true');
+      button.title = `Show or hide ${dataset.label}`;
+      const swatch = el('span', `legend-swatch swatch-${dataset.color}`);
+      swatch.setAttribute('aria-hidden', 'true');
+      button.append(swatch, el('span', 'legend-label', dataset.label));
+      button.addEventListener('click', () => {
+        const visible = button.getAttribute('aria-pressed') !== 'true';
+        button.setAttribute('aria-pressed', String(visible));
+        this.actions.showSeries(spec.id, index, visible);
+      });
+      legend.append(button);
+    });
+    return legend;
   }
 
   private setTile(id: TileId, value: string, detail: string): void {

@@ -12,6 +12,14 @@ export function formatNumber(value: number | null | undefined): string {
   return Math.abs(value) >= 100 ? whole.format(value) : oneDecimal.format(value);
 }
 
+const smallShare = new Intl.NumberFormat(locale, { maximumSignificantDigits: 2 });
+
+/** A percentage that keeps small shares visible (0.031 %, not 0 %). */
+export function formatPercent(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return `${value > 0 && value < 1 ? smallShare.format(value) : formatNumber(value)}%`;
+}
+
 export function formatMs(value: number | null | undefined): string {
   const n = formatNumber(value);
   return n === '–' ? n : `${n} ms`;
@@ -22,9 +30,9 @@ export function formatMB(bytes: number | null | undefined): string {
   return `${formatNumber(bytes / (1024 * 1024))} MB`;
 }
 
-/** Seconds as m:ss (or h:mm:ss), for the time axis of a run that may last half an hour. */
+/** Whole seconds (counted like a stopwatch) as m:ss or h:mm:ss, for a run that may last half an hour. */
 export function formatElapsed(seconds: number): string {
-  const total = Math.max(0, Math.round(seconds));
+  const total = Math.max(0, Math.floor(seconds + 1e-9));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');

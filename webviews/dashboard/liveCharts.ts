@@ -6,7 +6,6 @@
 import {
   Chart,
   Filler,
-  Legend,
   LinearScale,
   LineController,
   LineElement,
@@ -21,9 +20,13 @@ import type { DashboardModel } from './dashboardModel';
 import { formatElapsed, formatNumber } from './format';
 import { withAlpha, type Theme } from './theme';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Tooltip);
+// The legend is HTML (dashboardView.ts), so the Legend plugin is not registered.
+Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip);
 
 type LiveChart = Chart<'line', Point[]>;
+
+/** Every chart's y axis takes at least this width, so the plot areas line up along the shared time axis. */
+const yAxisWidth = 64;
 
 /** The time axis never shows less than this, so a young run doesn't stretch a few points across the chart. */
 const minimumSpanSeconds = 30;
@@ -59,6 +62,13 @@ export class LiveCharts {
       }
       chart.update('none');
     }
+  }
+
+  setSeriesVisible(id: ChartId, index: number, visible: boolean): void {
+    const entry = this.charts.get(id);
+    if (!entry || index >= entry.chart.data.datasets.length) return;
+    entry.chart.setDatasetVisibility(index, visible);
+    entry.chart.update('none');
   }
 
   applyTheme(theme: Theme): void {
@@ -128,14 +138,12 @@ function baseOptions(spec: ChartSpec, theme: Theme, xMax = minimumSpanSeconds): 
         border: { color: theme.border },
         title: { display: true, text: spec.yTitle, color: theme.foreground, font },
         ticks: { color: theme.foreground, font, maxTicksLimit: 6, callback: (value) => formatNumber(Number(value)) },
+        afterFit: (scale) => {
+          scale.width = Math.max(scale.width, yAxisWidth);
+        },
       },
     },
     plugins: {
-      legend: {
-        display: spec.datasets.length > 1,
-        align: 'end',
-        labels: { color: theme.foreground, font, boxWidth: 12, boxHeight: 2 },
-      },
       tooltip: {
         callbacks: {
           title: (items) => (items.length ? formatElapsed(items[0].parsed.x ?? 0) : ''),

@@ -17,7 +17,10 @@ const model = new DashboardModel();
 
 const root = document.getElementById('dashboard') ?? document.body.appendChild(document.createElement('main'));
 root.classList.add('dashboard');
-const view = new DashboardView(root, chartSpecs, () => host.postMessage({ type: 'openReport' }));
+const view = new DashboardView(root, chartSpecs, {
+  openReport: () => host.postMessage({ type: 'openReport' }),
+  showSeries: (chart, index, visible) => charts.setSeriesVisible(chart, index, visible),
+});
 const charts = new LiveCharts(chartSpecs, view.canvases, readTheme());
 
 // Screen readers get a sentence per chart and a polite summary, but not at
