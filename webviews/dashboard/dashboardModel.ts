@@ -61,6 +61,8 @@ export class DashboardModel {
   }
 
   addTick(tick: LoadTick): void {
+    // A tick the host posted while a snapshot that already held it was on its way.
+    if (this.lastTick && tick.t <= this.lastTick.t) return;
     const x = tick.t / 1000;
     this.series.rps.push(x, tick.rps);
     this.series.p50.push(x, tick.p50);
@@ -69,15 +71,16 @@ export class DashboardModel {
     this.series.errors.push(x, tick.errors);
     // Each tick counts the errors of its own second.
     if (Number.isFinite(tick.errors)) this.errorsTotal += tick.errors;
-    if (!this.lastTick || tick.t >= this.lastTick.t) this.lastTick = tick;
+    this.lastTick = tick;
   }
 
   addSample(sample: ProcessSample): void {
+    if (this.lastSample && sample.t <= this.lastSample.t) return;
     const x = sample.t / 1000;
     this.series.heapUsed.push(x, sample.heapUsed / bytesPerMB);
     this.series.heapTotal.push(x, sample.heapTotal / bytesPerMB);
     this.series.rss.push(x, sample.rss / bytesPerMB);
-    if (!this.lastSample || sample.t >= this.lastSample.t) this.lastSample = sample;
+    this.lastSample = sample;
   }
 
   /** Seconds since the run started of the newest point in any series. */

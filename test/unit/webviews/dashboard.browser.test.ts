@@ -13,6 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { escapeHtml, nonce, renderWebviewHtml } from '../../../src/extension/webviewHtml';
 import type { DashboardState, ToDashboard } from '../../../src/protocol/dashboard';
 import type { LoadTick, ProcessSample } from '../../../src/engine/runEvents';
+import { BoundedSeries } from '../../../webviews/dashboard/boundedSeries';
+import { DashboardModel } from '../../../webviews/dashboard/dashboardModel';
 
 const root = path.resolve(__dirname, '../../../..');
 const bundlePath = path.join(root, 'dist', 'webviews', 'dashboard.js');
@@ -199,9 +201,14 @@ let fixture: Fixture;
 let browser: Browser;
 const consoleErrors: string[] = [];
 
+// What the browser tests need; checked there, so the pure tests above still run without it.
+const missing = [
+  fs.existsSync(bundlePath) ? '' : `${bundlePath} is missing: run \`npm run build\` first.`,
+  fs.existsSync(chromiumPath) ? '' : `${chromiumPath} is missing: install Chromium (apt-get install -y chromium).`,
+].filter(Boolean);
+
 before(async () => {
-  assert.ok(fs.existsSync(bundlePath), `${bundlePath} is missing: run \`npm run build\` first.`);
-  assert.ok(fs.existsSync(chromiumPath), `${chromiumPath} is missing: install Chromium (apt-get install -y chromium).`);
+  if (missing.length) return;
   fixture = await startServer();
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -215,6 +222,7 @@ after(async () => {
 });
 
 async function openDashboard(initialState?: unknown): Promise<Page> {
+  assert.deepEqual(missing, []);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', deviceScaleFactor: 1 });
   const page = await context.newPage();
   page.on('console', (m) => {
@@ -277,6 +285,35 @@ test('the HTML shell escapes its title and carries a nonce-only CSP', () => {
   assert.match(html, /<script nonce="abc123" src="https:\/\/example\.vscode-cdn\.net\/dashboard\.js\?a=1&amp;b=2"><\/script>/);
   assert.notEqual(nonce(), nonce());
   assert.equal(Buffer.from(nonce(), 'base64').length, 16);
+});
+
+test('a bounded series keeps spikes, order and the newest point', () => {
+  const series = new BoundedSeries(1800);
+  for (let i = 0; i < 10_000; i++) series.push(i, i === 1234 ? 999 : i === 4321 ? -999 : i % 7);
+  const points = series.points;
+  assert.ok(points.length <= 1800 && points.length > 900, `${points.length} points`);
+  assert.ok(points.some((p) => p.y === 999) && points.some((p) => p.y === -999), 'extremes survive decimation');
+  assert.deepEqual(points[points.length - 1], { x: 9999, y: 9999 % 7 });
+  for (let i = 1; i < points.length; i++) assert.ok(points[i].x > points[i - 1].x);
+  // Recent data stays at full resolution.
+  assert.deepEqual(points.slice(-5).map((p) => p.x), [9995, 9996, 9997, 9998, 9999]);
+});
+
+test('the dashboard model ignores a tick it already has and sums errors once', () => {
+  const model = new DashboardModel();
+  const { ticks, samples } = syntheticRun(80);
+  model.applySnapshot({ runId: 'r', title: 't', phase: 'load', message: '', ticks, samples });
+  const total = ticks.reduce((sum, t) => sum + t.errors, 0);
+  assert.equal(model.errorsTotal, total);
+  model.addTick(ticks[ticks.length - 1]);
+  model.addSample(samples[samples.length - 1]);
+  assert.equal(model.errorsTotal, total);
+  assert.equal(model.series.rps.points.length, ticks.length);
+  assert.equal(model.series.rss.points.length, samples.length);
+  const copy = new DashboardModel();
+  assert.ok(copy.restore(JSON.parse(JSON.stringify(model.toPersisted()))));
+  assert.deepEqual(copy.toPersisted(), model.toPersisted());
+  assert.equal(copy.restore({ version: 2 }), false);
 });
 
 let savedState: unknown;
