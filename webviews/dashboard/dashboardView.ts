@@ -66,7 +66,8 @@ export class DashboardView {
     setText(this.phaseMessage, model.message);
     const seconds = model.latestSeconds();
     setText(this.elapsed, seconds > 0 ? `${formatElapsed(seconds)} elapsed` : '');
-    this.openReport.hidden = !(model.runId && (model.phase === 'saved' || model.phase === 'done'));
+    // The host knows the run id even when only a phase message said the run ended.
+    this.openReport.hidden = !(model.phase === 'saved' || model.phase === 'done');
 
     const tick = model.lastTick;
     const sample = model.lastSample;

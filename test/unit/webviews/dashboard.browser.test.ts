@@ -402,6 +402,13 @@ test('the dashboard renders a snapshot and live ticks under the webview CSP', as
   assertDrawn(await linePixelCounts(page));
   await page.screenshot({ path: path.join(screenshotDir, 'dashboard-unit-light.png'), fullPage: true });
 
+  // When the run ends, the report button appears and asks the host for the report.
+  assert.equal(await page.getByRole('button', { name: 'Open report' }).isVisible(), false);
+  await post(page, { type: 'phase', phase: 'done', message: 'passed: 1,498 req/s' });
+  await page.getByRole('button', { name: 'Open report' }).click();
+  assert.equal(await text(page, '.phase-label'), 'Done');
+  assert.ok(await page.evaluate(() => (globalThis as any).__posted.some((m: { type: string }) => m.type === 'openReport')));
+
   assert.deepEqual(await page.evaluate(() => (globalThis as any).__cspViolations), []);
   assert.deepEqual(consoleErrors, []);
   await page.context().close();
