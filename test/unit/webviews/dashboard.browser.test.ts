@@ -376,6 +376,7 @@ test('the dashboard renders a snapshot and live ticks under the webview CSP', as
   assert.equal(await p99Pixels(), 0);
   await page.getByRole('button', { name: 'p99' }).click();
   assert.ok((await p99Pixels()) > 50);
+  await page.mouse.move(0, 0); // no hover outline in the screenshots
 
   // Accessible names follow the data (at most once a second).
   await page.waitForFunction(() =>
