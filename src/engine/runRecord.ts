@@ -45,7 +45,7 @@ export interface RunRecord {
   environment: Environment;
   service: { command: string; args: string[]; port: number; readyMs: number | null };
   scenario: string;
-  load: (Omit<LoadResult, 'generatorTotal'> & { scenario: string }) | null;
+  load: (Omit<LoadResult, 'generatorTotal' | 'histogram'> & { scenario: string }) | null;
   cpu:
     | {
         profile: string;

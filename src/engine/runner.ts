@@ -229,6 +229,7 @@ export class BenchmarkRun {
         });
       }
     }
+    if (load) staged.writeFile('latency.hdr', load.histogram);
     if (heapProfile) {
       staged.writeFile('heap.heapprofile', JSON.stringify(heapProfile));
       record.heap = { profile: 'heap.heapprofile', timeline: [], growthPct: null };
@@ -256,8 +257,8 @@ export class BenchmarkRun {
   }
 }
 
-function withoutGeneratorTotal(load: LoadResult): Omit<LoadResult, 'generatorTotal'> {
-  const { generatorTotal: _ignored, ...rest } = load;
+function withoutGeneratorTotal(load: LoadResult): Omit<LoadResult, 'generatorTotal' | 'histogram'> {
+  const { generatorTotal: _ignored, histogram: _saved, ...rest } = load;
   return rest;
 }
 

@@ -20,6 +20,7 @@ export class RunController implements vscode.Disposable {
   readonly onDidFinishRun = this.finished.event;
   private state: DashboardState = { runId: null, title: 'Hotpath', phase: 'idle', message: 'No run yet.', ticks: [], samples: [] };
   private dashboard: DashboardPanel | undefined;
+  private lastRunDir: string | null = null;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -34,7 +35,17 @@ export class RunController implements vscode.Disposable {
   }
 
   showDashboard(): void {
+    const existing = this.dashboard;
     this.dashboard = DashboardPanel.createOrShow(this.extensionUri, () => this.state);
+    if (this.dashboard !== existing) {
+      const panel = this.dashboard;
+      panel.onDidRequestOpenReport(() => {
+        if (this.lastRunDir) void vscode.commands.executeCommand(Commands.OpenReport, this.lastRunDir);
+      });
+      panel.onDidDispose(() => {
+        if (this.dashboard === panel) this.dashboard = undefined;
+      });
+    }
   }
 
   async run(): Promise<void> {
@@ -149,6 +160,7 @@ export class RunController implements vscode.Disposable {
       ? `${outcome.status}: ${r.load.throughputRps.mean} req/s, p95 ${r.load.latencyMs.p95} ms, errors ${(r.load.errors.rate * 100).toFixed(2)}%`
       : outcome.error ?? outcome.status;
     this.state.runId = r?.id ?? null;
+    this.lastRunDir = outcome.runDir;
     this.state.phase = phase;
     this.state.message = message;
     this.post({ type: 'phase', phase, message });

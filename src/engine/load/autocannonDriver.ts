@@ -40,6 +40,8 @@ export interface LoadResult {
   stages: StageResult[];
   /** Requests autocannon itself counted, kept to cross-check ours. */
   generatorTotal: number;
+  /** Every 2xx latency of the run (µs), HdrHistogram compressed base64: saved as latency.hdr. */
+  histogram: string;
 }
 
 export interface LoadOptions {
@@ -211,6 +213,7 @@ export class AutocannonDriver {
       timeline,
       stages,
       generatorTotal,
+      histogram: overall.encode(),
     };
   }
 }

@@ -47,6 +47,11 @@ export class LatencyHistogram {
     };
   }
 
+  /** The histogram in HdrHistogram's compressed base64 form (values in µs), for later comparisons. */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.h);
+  }
+
   reset(): void {
     this.h.reset();
   }
