@@ -28,7 +28,7 @@ const node = (name, entry, extra = {}) => ({
   target: 'node20',
   entry,
   output: { path: path.resolve(__dirname, 'dist'), filename: `${name}.js`, libraryTarget: 'commonjs2' },
-  resolve: { extensions: ['.ts', '.js'] },
+  resolve: { extensions: ['.ts', '.js', '.json'] },
   module: { rules: [tsRule(path.resolve(__dirname, 'tsconfig.json'))] },
   devtool: 'nosources-source-map',
   node: { __dirname: false, __filename: false },
@@ -36,6 +36,8 @@ const node = (name, entry, extra = {}) => ({
   // service's own copies.
   externals: { 'better-sqlite3': 'commonjs better-sqlite3', bufferutil: 'commonjs bufferutil', 'utf-8-validate': 'commonjs utf-8-validate' },
   performance: { hints: false },
+  // autocannon's optional `require(userModule)` for setup scripts we never pass.
+  ignoreWarnings: [{ module: /autocannon[\\/]lib[\\/]validate\.js/ }],
   ...extra,
 });
 

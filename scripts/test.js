@@ -34,7 +34,7 @@ if (!args.has('--skip-build')) step('build', bin('webpack'), ['--mode', 'product
 fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
 step('compile tests', bin('tsc'), ['-p', 'tsconfig.test.json']);
 
-const dirs = only ? [only] : ['unit', 'integration'];
+const dirs = only === 'unit' ? ['unit'] : only === 'integration' ? ['e2e', 'integration'] : ['unit', 'e2e', 'integration'];
 const files = [];
 const collect = (dir) => {
   if (!fs.existsSync(dir)) return;

@@ -124,7 +124,7 @@ export class BenchmarkRun {
 
     try {
       readyMs = await waitUntilReady(config.service.readyUrl, config.service.readyTimeoutMs, service, internal.token);
-      const inspectorUrl = await this.waitForInspector(service);
+      const inspectorUrl = await this.waitForInspector(service, isNode);
       this.phase('ready', `Service ready in ${readyMs} ms`);
 
       client = await InspectorClient.connect(inspectorUrl);
@@ -244,10 +244,15 @@ export class BenchmarkRun {
     return { status, runDir, record, error: errorMessage };
   }
 
-  private async waitForInspector(service: ServiceProcess): Promise<string> {
+  /**
+   * `node` itself announces first (children it forks inherit --inspect and
+   * announce later); behind a launcher (npm, a shell script) the launcher
+   * announces first and the service last before readiness.
+   */
+  private async waitForInspector(service: ServiceProcess, isNode: boolean): Promise<string> {
     const deadline = Date.now() + INSPECTOR_WAIT_MS;
     while (service.inspectorUrls.length === 0 && Date.now() < deadline && !service.exit) await delay(20);
-    const url = service.inspectorUrls[service.inspectorUrls.length - 1];
+    const url = isNode ? service.inspectorUrls[0] : service.inspectorUrls[service.inspectorUrls.length - 1];
     if (!url) {
       throw new HotpathError(
         'The service became ready but no Node.js inspector was announced: Hotpath profiles Node.js processes; check that service.command starts node (directly or through npm) and that NODE_OPTIONS is not overridden.',
