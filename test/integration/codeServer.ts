@@ -139,6 +139,8 @@ function userSettings(options: CodeServerOptions): Record<string, unknown> {
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
+    // Hotpath starts services on ports; VS Code would offer to forward each one in a toast.
+    'remote.autoForwardPorts': false,
     ...(options.disableWorkspaceTrust ? { 'security.workspace.trust.enabled': false } : {}),
     ...options.settings,
   };

@@ -28,6 +28,12 @@ export interface LaunchOptions {
 export interface OpenOptions {
   /** Trust the folder before the workbench loads (default true); false opens it in Restricted Mode. */
   trustFolder?: boolean;
+  /**
+   * Wait until the workbench has read every extension's contributions (its
+   * "code/didLoadExtensions" performance mark), so views, commands and the
+   * trust state are in place (default true).
+   */
+  waitForExtensions?: boolean;
   timeoutMs?: number;
 }
 
@@ -134,6 +140,9 @@ export class Workbench {
     await this.page.locator('.monaco-workbench').waitFor({ timeout });
     await this.page.locator('.monaco-workbench .part.activitybar .action-item').first().waitFor({ timeout });
     await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout });
+    if (options.waitForExtensions ?? true) {
+      await this.page.waitForFunction(() => performance.getEntriesByName('code/didLoadExtensions').length > 0, undefined, { timeout });
+    }
   }
 
   /**
@@ -194,7 +203,12 @@ export class Workbench {
       throw new Error(`No command titled "${title}" in the palette; it shows: ${JSON.stringify(shown)}`);
     }
     await row.first().click();
-    await widget.waitFor({ state: 'hidden' });
+    // Done when the palette closes, or shows something else (a command may open its own quick pick).
+    const input = widget.locator('input.input');
+    await this.poll(
+      async () => !(await widget.isVisible()) || (await input.inputValue().catch(() => '')) !== `>${title}`,
+      `the palette to run "${title}"`,
+    );
   }
 
   /** Titles of the activity-bar items ("Explorer", "Hotpath", ...), without their key hints. */
@@ -226,10 +240,11 @@ export class Workbench {
     await this.page.mouse.move(800, 500);
   }
 
-  /** The side-bar or panel section of a view, by its name ("Runs"). */
+  /** The side-bar or panel section of a view, by its name ("Runs"; "Explorer" for "Explorer Section: folder"). */
   viewPane(viewTitle: string): Locator {
+    const t = cssString(viewTitle);
     return this.page.locator('.pane').filter({
-      has: this.page.locator(`> .pane-header[aria-label="${cssString(viewTitle)} Section"]`),
+      has: this.page.locator(`> .pane-header[aria-label="${t} Section"], > .pane-header[aria-label^="${t} Section: "]`),
     });
   }
 
@@ -277,14 +292,18 @@ export class Workbench {
    * `iframe.webview` (the host shell) holds `#active-frame` (the extension's HTML).
    */
   async webview(match: WebviewMatch = {}, timeoutMs = DEFAULT_TIMEOUT): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      for (const frame of await this.webviewFrames(match.extensionId)) {
-        if (await frameMatches(frame, match)) return frame;
-      }
-      if (Date.now() > deadline) throw new Error(`No webview matching ${describeMatch(match)} within ${timeoutMs} ms`);
-      await this.page.waitForTimeout(200);
-    }
+    let found: Frame | undefined;
+    await this.poll(
+      async () => {
+        for (const frame of await this.webviewFrames(match.extensionId)) {
+          if (await frameMatches(frame, match)) found = frame;
+        }
+        return found !== undefined;
+      },
+      `a webview matching ${describeMatch(match)}`,
+      timeoutMs,
+    );
+    return found!;
   }
 
   /** Runs `fn` inside a webview's document. */
@@ -341,6 +360,16 @@ export class Workbench {
     });
   }
 
+  /** Waits until the Problems panel lists a problem whose message matches, then returns all of them. */
+  async waitForProblem(message: string | RegExp, timeoutMs = DEFAULT_TIMEOUT): Promise<Problem[]> {
+    await this.problems();
+    await this.page
+      .locator('.markers-panel .marker-message', { hasText: message })
+      .first()
+      .waitFor({ state: 'visible', timeout: timeoutMs });
+    return this.problems();
+  }
+
   /** Texts of the notification toasts on screen now. */
   async notifications(): Promise<string[]> {
     const texts = await this.page
@@ -370,6 +399,15 @@ export class Workbench {
 
   async close(): Promise<void> {
     await this.browser.close();
+  }
+
+  /** Re-checks `condition` every 50 ms: for states no single selector can express. */
+  private async poll(condition: () => Promise<boolean>, what: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+      await this.page.waitForTimeout(50);
+    }
   }
 
   private recordConsole(file: string): void {
