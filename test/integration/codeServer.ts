@@ -141,6 +141,8 @@ function userSettings(options: CodeServerOptions): Record<string, unknown> {
     'extensions.autoUpdate': false,
     // Hotpath starts services on ports; VS Code would offer to forward each one in a toast.
     'remote.autoForwardPorts': false,
+    // Test folders often sit inside this repository; Git would ask in a toast whether to open it.
+    'git.openRepositoryInParentFolders': 'never',
     ...(options.disableWorkspaceTrust ? { 'security.workspace.trust.enabled': false } : {}),
     ...options.settings,
   };
