@@ -2,13 +2,24 @@
 // figure comes from the run record; a section without data says so.
 
 import type { RunRecord } from '../runRecord';
+import {
+  budgetCurrent, budgetMarginText, eventLoopView, fmtGiB, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, queriesView, scenarioViews,
+} from './reportFormat';
 
-const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`);
-const fmtNum = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 });
-const fmtPct = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)}%`;
-const fmtBytes = (b: number) => `${(b / 1024 / 1024 / 1024).toFixed(1)} GiB`;
 /** Markdown table cells must not break the table or inject markup. */
 export const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
+/**
+ * Inline code holding any text: the fence is longer than any backtick run in
+ * it. Code spans show `<` and backslashes literally, so only what breaks a table row
+ * (`|`, line breaks) is escaped, and `|` only inside tables.
+ */
+const code = (s: string, inTable = true) => {
+  let text = String(s).replace(/\r?\n/g, ' ');
+  if (inTable) text = text.replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  return /^`|`$/.test(text) ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
+};
 
 const VERDICT: Record<RunRecord['status'], string> = {
   passed: '✅ **Passed**: every budget was met.',
@@ -20,17 +31,16 @@ const VERDICT: Record<RunRecord['status'], string> = {
 export function renderMarkdown(run: RunRecord): string {
   const out: string[] = [];
   out.push(`# Hotpath report: ${mdCell(run.name)}`, '');
-  out.push(`Run \`${run.id}\`, started ${run.startedAt}, ${fmtMs(run.durationMs)}, scenario \`${run.scenario}\`.`, '');
-  out.push(VERDICT[run.status]);
+  out.push(`Run ${code(run.id, false)}, started ${mdCell(run.startedAt)}, ${fmtMs(run.durationMs)}, scenario ${code(run.scenario, false)}.`, '');
+  out.push(VERDICT[run.status] ?? `Status: ${mdCell(run.status)}`);
   if (run.error) out.push('', `> ${mdCell(run.error)}`);
   out.push('');
 
   out.push('## Budgets', '');
   if (run.budgets.length) {
-    out.push('| Metric | Target | Current | Status |', '| --- | --- | --- | --- |');
+    out.push('| Metric | Target | Current | Status | Margin |', '| --- | --- | ---: | --- | ---: |');
     for (const b of run.budgets) {
-      const current = b.actual === null ? `not measured (${b.message ?? ''})` : `${fmtNum(b.actual)}${b.unit === 'ms' ? ' ms' : b.unit === '%' ? '%' : b.unit === 'rps' ? ' req/s' : ''}`;
-      out.push(`| \`${mdCell(b.metric)}\` | ${mdCell(b.expression)} | ${current} | ${b.passed ? '✅ pass' : '❌ fail'} |`);
+      out.push(`| ${code(b.metric)} | ${mdCell(b.expression)} | ${mdCell(budgetCurrent(b))} | ${b.passed ? '✅ pass' : '❌ fail'} | ${budgetMarginText(b)} |`);
     }
   } else {
     out.push(run.status === 'passed' || run.status === 'failed' ? '_No budgets are configured._' : '_Budgets were not evaluated: the run did not complete._');
@@ -49,12 +59,13 @@ export function renderMarkdown(run: RunRecord): string {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const e of l.endpoints) {
-      out.push(`| \`${mdCell(e.method)} ${mdCell(e.path)}\` | ${fmtNum(e.requests)} | ${fmtNum(e.throughputRps)} | ${fmtMs(e.latencyMs.p50)} | ${fmtMs(e.latencyMs.p95)} | ${fmtMs(e.latencyMs.p99)} | ${fmtPct(e.errorRate * 100)} |`);
+      out.push(`| ${code(`${e.method} ${e.path}`)} | ${fmtNum(e.requests)} | ${fmtNum(e.throughputRps)} | ${fmtMs(e.latencyMs.p50)} | ${fmtMs(e.latencyMs.p95)} | ${fmtMs(e.latencyMs.p99)} | ${fmtPct(e.errorRate * 100)} |`);
     }
   } else {
     out.push('_No load results: no request completed._');
   }
   out.push('');
+  out.push(...scenarios(run));
 
   out.push('## Where the CPU time went', '');
   if (run.cpu && run.cpu.hotFunctions.length) {
@@ -64,34 +75,118 @@ export function renderMarkdown(run: RunRecord): string {
       `${fmtMs(c.busyMs)} busy of ${fmtMs(c.durationMs)} profiled (sampling every ${c.samplingIntervalMicros} µs, ${c.slices} slices). ` +
         `Busy time: your code ${fmtMs(b.user)}, libraries ${fmtMs(b.library)}, Node.js internals ${fmtMs(b.node)}, native ${fmtMs(b.native)}, GC ${fmtMs(b.gc)}.`,
       '',
-      '| Function | Location | Self | Self % | Total % |',
-      '| --- | --- | ---: | ---: | ---: |',
     );
-    for (const f of c.hotFunctions.filter((f) => f.category === 'user').slice(0, 10)) {
-      out.push(`| \`${mdCell(f.name)}\` | \`${mdCell(f.file)}:${f.line}\` | ${fmtMs(f.selfMs)} | ${fmtPct(f.selfPct)} | ${fmtPct(f.totalPct)} |`);
+    const userFns = c.hotFunctions.filter((f) => f.category === 'user').slice(0, 10);
+    if (userFns.length) {
+      out.push('| Function | Location | Self | Self % | Total % |', '| --- | --- | ---: | ---: | ---: |');
+      for (const f of userFns) out.push(`| ${code(f.name)} | ${code(`${f.file}:${f.line}`)} | ${fmtMs(f.selfMs)} | ${fmtPct(f.selfPct)} | ${fmtPct(f.totalPct)} |`);
+    } else {
+      out.push('_None of the sampled time was in your own code._');
     }
     const lines = c.hotLines.slice(0, 10);
     if (lines.length) {
       out.push('', '**Hottest lines**', '', '| Line | Self | Self % |', '| --- | ---: | ---: |');
-      for (const l of lines) out.push(`| \`${mdCell(l.file)}:${l.line}\` | ${fmtMs(l.selfMs)} | ${fmtPct(l.selfPct)} |`);
+      for (const l of lines) out.push(`| ${code(`${l.file}:${l.line}`)} | ${fmtMs(l.selfMs)} | ${fmtPct(l.selfPct)} |`);
     }
   } else {
     out.push('_No CPU profile was recorded._');
   }
   out.push('');
 
+  out.push(...memory(run), ...queries(run));
+
+  out.push('## Findings', '');
   if (run.findings.length) {
-    out.push('## Findings', '');
     for (const f of run.findings) {
-      const where = f.location ? ` (\`${mdCell(f.location.file)}:${f.location.line}\`)` : '';
-      out.push(`- **${f.kind}** (${f.severity}): ${mdCell(f.message)}${where}`);
+      const where = f.location ? ` (${code(`${f.location.file}:${f.location.line}`, false)})` : '';
+      out.push(`- **${mdCell(f.kind)}** (${mdCell(f.severity)}): ${mdCell(f.message)}${where}`);
     }
-    out.push('');
+  } else {
+    out.push('_No findings._');
   }
+  out.push('');
 
   const e = run.environment;
   out.push('## Environment', '');
-  out.push(`Node ${e.node} on ${e.platform}/${e.arch}, ${e.cpus} × ${mdCell(e.cpuModel)}, ${fmtBytes(e.totalMemBytes)} memory, commit ${e.gitCommit ? `\`${e.gitCommit.slice(0, 12)}\`` : 'unknown (not a git checkout)'}.`);
-  out.push('', '_Every figure above was measured in this run; the raw data (`run.json`, `cpu.cpuprofile`, `heap.heapprofile`) is saved beside this report._', '');
+  out.push(
+    `Node ${mdCell(e.node)} on ${mdCell(e.platform)}/${mdCell(e.arch)}, ${e.cpus} × ${mdCell(e.cpuModel)}, ${fmtGiB(e.totalMemBytes)} memory, ` +
+      `commit ${e.gitCommit ? code(e.gitCommit.slice(0, 12), false) : 'unknown (not a git checkout)'}, started ${mdCell(run.startedAt)}.`,
+  );
+  const saved = ['`run.json`', run.cpu ? '`cpu.cpuprofile`' : '', run.heap?.profile ? '`heap.heapprofile`' : '', run.load ? '`latency.hdr`' : ''].filter(Boolean).join(', ');
+  out.push('', `_Every figure above was measured in this run; the raw data (${saved}) is saved beside this report._`, '');
   return out.join('\n');
+}
+
+function scenarios(run: RunRecord): string[] {
+  const { stress, spikeRecoveryMs, soak } = scenarioViews(run);
+  const out: string[] = [];
+  if (stress || run.scenario === 'stress') {
+    out.push('## Stress ladder', '');
+    if (stress?.steps.length) {
+      out.push(
+        stress.maxSustainable ? `Maximum sustainable load: **${fmtNum(stress.maxSustainable.rps)} req/s** at ${fmtNum(stress.maxSustainable.connections)} connections.` : 'No step met the budgets.',
+        stress.breakingPoint ? `Breaking point: ${fmtNum(stress.breakingPoint.connections)} connections.` : 'No breaking point within the ladder.',
+        '',
+        '| Connections | req/s | p95 | Errors |',
+        '| ---: | ---: | ---: | ---: |',
+        ...stress.steps.map((s) => `| ${fmtNum(s.connections)} | ${fmtNum(s.rps)} | ${fmtMs(s.p95)} | ${fmtPct(s.errorRate * 100)} |`),
+      );
+    } else {
+      out.push('_The stress ladder recorded no steps._');
+    }
+    out.push('');
+  }
+  if (spikeRecoveryMs !== null || run.scenario === 'spike') {
+    out.push('## Spike', '', spikeRecoveryMs === null ? '_No recovery time was measured._' : `Latency recovered ${fmtMs(spikeRecoveryMs)} after the spike ended.`, '');
+  }
+  if (soak || run.scenario === 'soak') {
+    out.push('## Endurance', '');
+    out.push(
+      soak
+        ? `p95 degraded by ${fmtPct(soak.p95DegradationPct)}, throughput by ${fmtPct(soak.throughputDegradationPct)}; the heap grew ${fmtPct(soak.heapGrowthPct)}.`
+        : '_No endurance figures were measured._',
+      '',
+    );
+  }
+  return out;
+}
+
+function memory(run: RunRecord): string[] {
+  const heap = heapView(run);
+  const gc = gcView(run);
+  const loop = eventLoopView(run);
+  const out = ['## Memory, GC and event loop', ''];
+  if (!heap && !gc && !loop) return [...out, '_No memory, GC or event-loop data was recorded in this run._', ''];
+  const last = heap?.timeline[heap.timeline.length - 1];
+  out.push(
+    last
+      ? `- Memory: heap used ${fmtMiB(last.heapUsed)} of ${fmtMiB(last.heapTotal)}, RSS ${fmtMiB(last.rss)} at the end of the run${heap?.growthPct != null ? `; heap growth ${fmtPct(heap.growthPct)}` : ''}.`
+      : '- Memory: _no samples were recorded._',
+  );
+  if (gc) {
+    const kinds = Object.entries(gc.byKind).map(([k, v]) => `${mdCell(k)} ${fmtNum(v)}`).join(', ');
+    out.push(`- GC: ${fmtNum(gc.count)} collections${kinds ? ` (${kinds})` : ''}, ${fmtMs(gc.totalPauseMs)} paused; pauses p50 ${fmtMs(gc.pauseMs.p50)}, p95 ${fmtMs(gc.pauseMs.p95)}, p99 ${fmtMs(gc.pauseMs.p99)}, max ${fmtMs(gc.pauseMs.max)}.`);
+  } else {
+    out.push('- GC: _no data was recorded._');
+  }
+  if (loop) {
+    out.push(`- Event loop: delay p50 ${fmtMs(loop.delayMs.p50)}, p99 ${fmtMs(loop.delayMs.p99)}, max ${fmtMs(loop.delayMs.max)}${loop.utilization !== null ? `; utilisation ${fmtPct(loop.utilization * 100)}` : ''}.`);
+  } else {
+    out.push('- Event loop: _no data was recorded._');
+  }
+  return [...out, ''];
+}
+
+function queries(run: RunRecord): string[] {
+  const q = queriesView(run);
+  const out = ['## Queries', ''];
+  if (!q) return [...out, '_No queries were captured in this run._', ''];
+  out.push(`${fmtNum(q.total)} queries captured; ${q.nPlusOne.length ? `${fmtNum(q.nPlusOne.length)} repeated-query (N+1) patterns` : 'no N+1 pattern'}.`);
+  if (q.nPlusOne.length) {
+    out.push('', '| Query | Route | Call site | Times per request | Time |', '| --- | --- | --- | ---: | ---: |');
+    for (const n of q.nPlusOne) {
+      out.push(`| ${code(n.query)} | ${mdCell(n.route)} | ${n.callSite ? code(`${n.callSite.file}:${n.callSite.line}`) : '–'} | ${fmtNum(n.count)} | ${fmtMs(n.totalMs)} |`);
+    }
+  }
+  return [...out, ''];
 }
