@@ -3,6 +3,7 @@
 // unref'd so that they never keep a finished service alive.
 
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'perf_hooks';
+import { now } from './probeClock';
 import type { EventLoopMessage, GcKind, GcMessage, MemoryMessage, ProbeFeature } from './probeMessages';
 
 export const MEMORY_INTERVAL_MS = 250;
@@ -11,8 +12,6 @@ export const EVENT_LOOP_INTERVAL_MS = 1000;
 export const EVENT_LOOP_RESOLUTION_MS = 10;
 
 type Send = (message: MemoryMessage | EventLoopMessage | GcMessage) => void;
-
-export const now = (): number => performance.timeOrigin + performance.now();
 
 const GC_KINDS: ReadonlyMap<number, GcKind> = new Map([
   [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
@@ -94,8 +93,9 @@ export function startRuntimeCollectors(send: Send, takeDropped: () => number, di
     const observer = new PerformanceObserver((list) => {
       try {
         for (const entry of list.getEntries()) {
-          const detail = entry.detail as { kind?: number } | undefined;
-          const kind = GC_KINDS.get(detail?.kind ?? (entry as unknown as { kind?: number }).kind ?? -1);
+          // `detail.kind` since Node 16; the older `kind` on the entry itself as a fallback.
+          const gcEntry = entry as unknown as { detail?: { kind?: number }; kind?: number };
+          const kind = GC_KINDS.get(gcEntry.detail?.kind ?? gcEntry.kind ?? -1);
           if (!kind) continue;
           send({
             type: 'gc',

@@ -1,0 +1,165 @@
+// Turns one driver call into one `query` message: the stack is captured
+// synchronously at the call (before any await loses the caller), the request
+// comes from the AsyncLocalStorage, the duration runs until the driver
+// delivers the result. Never throws: every failure here means "no message".
+
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { performance } from 'perf_hooks';
+import { now } from './probeClock';
+import type { QueryDriver, QueryMessage, RequestRef } from './probeMessages';
+import { normalizeSql } from './sqlNormalize';
+import { firstUserFrame, parseFrame } from './stackFrames';
+
+export const STACK_LIMIT = 50;
+/** Longer query text is cut before normalising (bulk inserts can be megabytes). */
+const MAX_SQL_CHARS = 16_384;
+const NORMALIZED_CACHE_SIZE = 2_000;
+
+export interface PendingQuery {
+  readonly driver: QueryDriver;
+  readonly sql: string;
+  readonly stack: string[];
+  readonly request: RequestRef | null;
+  readonly startMs: number;
+  readonly startPerf: number;
+  done: boolean;
+}
+
+/** The wrapper the user called: the recorded stack starts at its caller. */
+export type StackBoundary = Function;
+
+/** The probe's own files: the bundle, or this folder when running from compiled sources. */
+function isProbeFile(file: string): boolean {
+  return file === __filename || (path.basename(__dirname) === 'probe' && file.startsWith(__dirname + path.sep));
+}
+
+function toFrame(site: NodeJS.CallSite): string | undefined {
+  let file = site.getFileName();
+  const line = site.getLineNumber();
+  const column = site.getColumnNumber();
+  if (!file || !line || !column) return undefined;
+  if (file.startsWith('file://')) {
+    try {
+      file = fileURLToPath(file);
+    } catch {
+      return undefined;
+    }
+  }
+  if (isProbeFile(file)) return undefined;
+  return `${file}:${line}:${column}`;
+}
+
+/**
+ * The current JavaScript stack as `file:line:col` frames, innermost first,
+ * starting below `boundary`. Uses structured call sites, so a service's own
+ * Error.prepareStackTrace (source-map-support and the like) is neither run nor
+ * disturbed.
+ */
+export function captureStack(boundary: StackBoundary): string[] {
+  const previousLimit = Error.stackTraceLimit;
+  const previousPrepare = Error.prepareStackTrace;
+  const holder: { stack?: unknown } = {};
+  let sites: NodeJS.CallSite[] = [];
+  try {
+    Error.stackTraceLimit = STACK_LIMIT;
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    Error.captureStackTrace(holder, boundary);
+    sites = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : [];
+  } catch {
+    sites = [];
+  } finally {
+    Error.stackTraceLimit = previousLimit;
+    Error.prepareStackTrace = previousPrepare;
+  }
+  const frames: string[] = [];
+  for (const site of sites) {
+    try {
+      const frame = toFrame(site);
+      if (frame) frames.push(frame);
+    } catch {
+      // A call site that cannot describe itself is left out.
+    }
+  }
+  return frames;
+}
+
+/** The file of the first frame that is not matched by `isInternal` (the driver's own call path). */
+export function callerFile(stack: readonly string[], isInternal: (file: string) => boolean): string | undefined {
+  for (const frame of stack) {
+    const site = parseFrame(frame);
+    if (site && !site.file.startsWith('node:') && !isInternal(site.file.replace(/\\/g, '/'))) return site.file.replace(/\\/g, '/');
+  }
+  return undefined;
+}
+
+export class QueryRecorder {
+  private readonly normalized = new Map<string, string>();
+  enabled = true;
+
+  constructor(
+    private readonly emit: (message: QueryMessage) => void,
+    private readonly currentRequest: () => RequestRef | null,
+  ) {}
+
+  /** Starts timing a query; undefined when capture is off or the call cannot be described. */
+  begin(driver: QueryDriver, sql: unknown, boundary: StackBoundary): PendingQuery | undefined {
+    if (!this.enabled || typeof sql !== 'string') return undefined;
+    try {
+      return {
+        driver,
+        sql,
+        stack: captureStack(boundary),
+        request: this.currentRequest(),
+        startMs: now(),
+        startPerf: performance.now(),
+        done: false,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Finishes a query and emits its message; a second call for the same query does nothing. */
+  end(pending: PendingQuery | undefined, failed = false): void {
+    if (!pending || pending.done) return;
+    pending.done = true;
+    if (!this.enabled) return;
+    try {
+      const durationMs = performance.now() - pending.startPerf;
+      const message: QueryMessage = {
+        type: 'query',
+        pid: process.pid,
+        t: now(),
+        driver: pending.driver,
+        sql: this.normalize(pending.sql),
+        rawLength: pending.sql.length,
+        durationMs: Math.round(durationMs * 1000) / 1000,
+        startMs: Math.round(pending.startMs * 1000) / 1000,
+        stack: pending.stack,
+        callSite: firstUserFrame(pending.stack),
+        request: pending.request,
+      };
+      if (failed) message.failed = true;
+      this.emit(message);
+    } catch {
+      // No message for this query.
+    }
+  }
+
+  /** Drops a query without a message (another layer reports it). */
+  cancel(pending: PendingQuery | undefined): void {
+    if (pending) pending.done = true;
+  }
+
+  private normalize(sql: string): string {
+    const cached = this.normalized.get(sql);
+    if (cached !== undefined) return cached;
+    const text = normalizeSql(sql.length > MAX_SQL_CHARS ? sql.slice(0, MAX_SQL_CHARS) : sql);
+    if (sql.length <= MAX_SQL_CHARS) {
+      if (this.normalized.size >= NORMALIZED_CACHE_SIZE) this.normalized.clear();
+      this.normalized.set(sql, text);
+    }
+    return text;
+  }
+}
