@@ -3,6 +3,9 @@
 
 import type { LoadResult } from './load/autocannonDriver';
 import type { HotFunction, HotLine, CpuSummary } from './cpu/cpuProfileModel';
+import type { CollectedData, EventLoopSummary, ProcessSummary } from './collect/probeCollector';
+import type { GcSummary } from './analysis/gcStats';
+import type { HeapGrowth } from './analysis/memoryGrowth';
 
 export type RunStatus = 'passed' | 'failed' | 'error' | 'cancelled';
 
@@ -58,10 +61,17 @@ export interface RunRecord {
         hotLines: HotLine[];
       }
     | null;
-  heap: { profile: string | null; timeline: Array<{ t: number; heapUsed: number; heapTotal: number; rss: number; external?: number }>; growthPct: number | null } | null;
-  gc: unknown | null;
-  eventLoop: unknown | null;
-  queries: unknown | null;
+  /** Every process that loaded the probe: the service and its children or workers. */
+  processes?: ProcessSummary[];
+  heap: {
+    profile: string | null;
+    timeline: Array<{ t: number; heapUsed: number; heapTotal: number; rss: number; external?: number }>;
+    growthPct: number | null;
+    growth?: HeapGrowth | null;
+  } | null;
+  gc: GcSummary | null;
+  eventLoop: EventLoopSummary | null;
+  queries: CollectedData['queries'];
   budgets: BudgetResult[];
   findings: Finding[];
 }

@@ -21,6 +21,9 @@ import { delay, resolveCommand, ServiceProcess } from './serviceProcess';
 import { evaluateBudgets, validateBudgets } from './analysis/budgets';
 import { renderMarkdown } from './report/markdownReport';
 import { StagedRun, newRunId } from './store/runStore';
+import { ProbeServer } from './probeServer';
+import { ProbeCollector } from './collect/probeCollector';
+import { PROBE_DISABLE_ENV, PROBE_SOCKET_ENV, ProbeFeature } from './probe/probeMessages';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -29,6 +32,8 @@ export interface RunOptions {
   token: CancellationToken;
   /** A name shown in lists; defaults to the config's folder name. */
   name?: string;
+  /** The probe preload (dist/probe.js); defaults to probe.js beside the running bundle. Null: no probe. */
+  probePath?: string | null;
 }
 
 export interface RunOutcome {
@@ -72,7 +77,6 @@ export class BenchmarkRun {
       throw new HotpathError(`profile.backend "${config.profile.backend}" is not available in this version; use "inspector".`);
     }
 
-    const staged = StagedRun.create(this.options.runsDir, runId);
     const environment = captureEnvironment(loaded.root);
     const cwd = path.resolve(loaded.root, config.service.cwd);
     const isNode = path.basename(config.service.command).replace(/\.exe$/, '') === 'node';
@@ -80,7 +84,22 @@ export class BenchmarkRun {
     const env: NodeJS.ProcessEnv = { ...process.env, ...config.service.env, PORT: String(port) };
     // `node` gets the flag directly; anything else (npm, a script) gets it through
     // NODE_OPTIONS and the last process to announce an inspector before readiness is used.
-    if (!isNode) env.NODE_OPTIONS = [env.NODE_OPTIONS, inspectFlag].filter(Boolean).join(' ');
+    const nodeOptions = [env.NODE_OPTIONS, isNode ? '' : inspectFlag];
+
+    // The probe goes in through NODE_OPTIONS so children and cluster workers load it too.
+    const probePath = this.options.probePath === undefined ? path.join(__dirname, 'probe.js') : this.options.probePath;
+    const collector = new ProbeCollector(this.clockStart, loaded.root);
+    let probeServer: ProbeServer | null = null;
+    if (probePath && fs.existsSync(probePath)) {
+      probeServer = new ProbeServer();
+      env[PROBE_SOCKET_ENV] = await probeServer.start();
+      const disabled: ProbeFeature[] = [];
+      if (!config.profile.gc) disabled.push('gc');
+      if (!config.profile.queries) disabled.push('queries');
+      if (disabled.length) env[PROBE_DISABLE_ENV] = disabled.join(',');
+      nodeOptions.push(`--require=${quoteNodeOption(probePath)}`);
+    }
+    env.NODE_OPTIONS = nodeOptions.filter(Boolean).join(' ');
     const args = isNode ? [inspectFlag, ...config.service.args] : config.service.args;
 
     let status: RunStatus = 'passed';
@@ -97,6 +116,18 @@ export class BenchmarkRun {
     const sub = token.onCancelled((reason) => internal.cancel(reason));
 
     this.phase('starting', `Starting ${config.service.command} ${config.service.args.join(' ')} on port ${port}`);
+    let staged: StagedRun;
+    try {
+      staged = StagedRun.create(this.options.runsDir, runId);
+    } catch (err) {
+      await probeServer?.close();
+      throw err;
+    }
+    let mainPid: number | null = null;
+    probeServer?.onMessage((msg) => {
+      const sample = collector.handle(msg);
+      if (sample && msg.pid === (mainPid ?? service.pid)) this.onEvent.fire({ type: 'processSample', sample });
+    });
     const service = new ServiceProcess({
       command: resolveCommand(config.service.command, cwd),
       args,
@@ -174,9 +205,11 @@ export class BenchmarkRun {
       }
       client?.close();
       await service.stop();
+      await probeServer?.close();
       sub.dispose();
     }
 
+    mainPid = service.pid ?? null;
     // Nothing was measured: a failed start is reported, not saved as a run.
     if (readyMs === null) {
       staged.discard();
@@ -229,10 +262,11 @@ export class BenchmarkRun {
         });
       }
     }
+    this.addProbeData(record, collector.finish(service.pid ?? null, record.durationMs));
     if (load) staged.writeFile('latency.hdr', load.histogram);
     if (heapProfile) {
       staged.writeFile('heap.heapprofile', JSON.stringify(heapProfile));
-      record.heap = { profile: 'heap.heapprofile', timeline: [], growthPct: null };
+      record.heap = { ...(record.heap ?? { timeline: [], growthPct: null }), profile: 'heap.heapprofile' };
     }
     if (status === 'passed') {
       record.budgets = evaluateBudgets(config.budgets, record);
@@ -242,6 +276,22 @@ export class BenchmarkRun {
     const runDir = staged.commit(record);
     this.phase('saved', `Saved ${runDir}`);
     return { status, runDir, record, error: errorMessage };
+  }
+
+  private addProbeData(record: RunRecord, data: ReturnType<ProbeCollector['finish']>): void {
+    record.processes = data.processes;
+    if (data.heap) record.heap = { profile: null, timeline: data.heap.timeline, growthPct: data.heap.growthPct, growth: data.heap.growth };
+    record.gc = data.gc;
+    record.eventLoop = data.eventLoop;
+    record.queries = data.queries;
+    for (const n of data.queries?.nPlusOne ?? []) {
+      record.findings.push({
+        kind: 'n-plus-one',
+        severity: 'warning',
+        message: `N+1 queries on ${n.route}: "${n.query}" runs ${n.count} times per request from the same line (${n.totalMs} ms per request, seen in ${n.requests} requests). Load the rows in one query (WHERE … IN (…) or a join) instead of one per item.`,
+        location: { file: n.callSite.file, line: n.callSite.line, column: n.callSite.column },
+      });
+    }
   }
 
   /**
@@ -267,6 +317,7 @@ function withoutGeneratorTotal(load: LoadResult): Omit<LoadResult, 'generatorTot
   return rest;
 }
 
-export function ensureDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
+/** NODE_OPTIONS splits on spaces; a path with spaces must be quoted. */
+function quoteNodeOption(value: string): string {
+  return /[\s"]/.test(value) ? `"${value.replace(/(["\\])/g, '\\$1')}"` : value;
 }
