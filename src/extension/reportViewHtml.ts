@@ -5,7 +5,7 @@
 import type { RunRecord } from '../engine/runRecord';
 import { escapeHtml } from './webviewHtml';
 
-const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+import { formatMeasure, formatMs } from './format';
 
 export function reportViewHtml(cspSource: string, styleUri: string, run: RunRecord | null, openCommand: string): string {
   const body = run ? renderRun(run, openCommand) : '<p class="empty">No run selected. Run a benchmark or pick a run in the Runs view.</p>';
@@ -34,9 +34,9 @@ function renderRun(run: RunRecord, openCommand: string): string {
     const rows: Array<[string, string]> = [
       ['Throughput', `${l.throughputRps.mean} req/s`],
       ['Requests', String(l.requests.total)],
-      ['Latency p50', `${ms(l.latencyMs.p50)} ms`],
-      ['Latency p95', `${ms(l.latencyMs.p95)} ms`],
-      ['Latency p99', `${ms(l.latencyMs.p99)} ms`],
+      ['Latency p50', formatMs(l.latencyMs.p50)],
+      ['Latency p95', formatMs(l.latencyMs.p95)],
+      ['Latency p99', formatMs(l.latencyMs.p99)],
       ['Errors', `${l.errors.total} (${(l.errors.rate * 100).toFixed(2)}%)`],
     ];
     for (const [k, v] of rows) parts.push(`<tr><th scope="row">${k}</th><td>${escapeHtml(v)}</td></tr>`);
@@ -46,7 +46,7 @@ function renderRun(run: RunRecord, openCommand: string): string {
     parts.push('<table class="budgets"><caption>Budgets</caption><thead><tr><th>Metric</th><th>Target</th><th>Actual</th><th>Status</th></tr></thead><tbody>');
     for (const b of run.budgets) {
       parts.push(
-        `<tr><td>${escapeHtml(b.metric)}</td><td>${escapeHtml(b.expression)}</td><td>${b.actual === null ? 'not measured' : escapeHtml(String(b.actual))}</td><td class="${b.passed ? 'pass' : 'fail'}">${b.passed ? 'pass' : 'FAIL'}</td></tr>`,
+        `<tr><td>${escapeHtml(b.metric)}</td><td class="nowrap">${escapeHtml(b.expression)}</td><td>${b.actual === null ? 'not measured' : escapeHtml(formatMeasure(b.actual, b.unit))}</td><td class="${b.passed ? 'pass' : 'fail'}">${b.passed ? 'pass' : 'FAIL'}</td></tr>`,
       );
     }
     parts.push('</tbody></table>');

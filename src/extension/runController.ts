@@ -9,6 +9,7 @@ import { BenchmarkRun, RunOutcome } from '../engine/runner';
 import type { DashboardState, ToDashboard } from '../protocol/dashboard';
 import { Commands, ContextKeys, setting } from './contributions';
 import { DashboardPanel } from './dashboardPanel';
+import { formatMs, formatRps } from './format';
 import { locateWorkspace } from './workspaceRuns';
 
 const MAX_POINTS = 3600;
@@ -154,10 +155,10 @@ export class RunController implements vscode.Disposable {
   }
 
   private finish(outcome: RunOutcome): void {
-    const phase = outcome.status === 'passed' || outcome.status === 'failed' ? 'done' : 'failed';
+    const phase = outcome.status === 'passed' || outcome.status === 'failed' ? 'done' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
     const r = outcome.record;
     const message = r?.load
-      ? `${outcome.status}: ${r.load.throughputRps.mean} req/s, p95 ${r.load.latencyMs.p95} ms, errors ${(r.load.errors.rate * 100).toFixed(2)}%`
+      ? `${outcome.status}: ${formatRps(r.load.throughputRps.mean)} req/s, p95 ${formatMs(r.load.latencyMs.p95)}, errors ${(r.load.errors.rate * 100).toFixed(2)}%`
       : outcome.error ?? outcome.status;
     this.state.runId = r?.id ?? null;
     this.lastRunDir = outcome.runDir;

@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ListedRun, listRuns } from '../engine/store/runStore';
 import { Commands } from './contributions';
+import { formatMs, formatRps } from './format';
 import { locateWorkspace } from './workspaceRuns';
 
 const STATUS_ICON: Record<string, [string, string]> = {
@@ -19,14 +20,14 @@ export class RunItem extends vscode.TreeItem {
     this.resourceUri = vscode.Uri.file(run.dir);
     if (run.ok) {
       const r = run.record;
-      const figures = r.load ? `p95 ${r.load.latencyMs.p95} ms · ${r.load.throughputRps.mean} req/s` : r.status;
+      const figures = r.load ? `p95 ${formatMs(r.load.latencyMs.p95)} · ${formatRps(r.load.throughputRps.mean)} req/s` : r.status;
       this.description = `${isBaseline ? '★ baseline · ' : ''}${figures}`;
       const [icon, color] = STATUS_ICON[r.status] ?? ['circle-outline', 'foreground'];
       this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
       this.contextValue = isBaseline ? 'run-baseline' : 'run';
       this.tooltip = new vscode.MarkdownString(
         `**${r.status}**: ${r.name}, ${new Date(r.startedAt).toLocaleString()}\n\n` +
-          (r.load ? `${r.load.requests.total} requests, ${r.load.throughputRps.mean} req/s, p95 ${r.load.latencyMs.p95} ms, errors ${(r.load.errors.rate * 100).toFixed(2)}%` : r.error ?? ''),
+          (r.load ? `${r.load.requests.total} requests, ${formatRps(r.load.throughputRps.mean)} req/s, p95 ${formatMs(r.load.latencyMs.p95)}, errors ${(r.load.errors.rate * 100).toFixed(2)}%` : r.error ?? ''),
       );
       this.command = { command: Commands.OpenReport, title: 'Open Report', arguments: [this] };
     } else {

@@ -6,7 +6,7 @@ import type { LoadTick, ProcessSample, RunPhase } from '../engine/runEvents';
 export interface DashboardState {
   runId: string | null;
   title: string;
-  phase: RunPhase | 'idle' | 'done' | 'failed';
+  phase: RunPhase | 'idle' | 'done' | 'failed' | 'cancelled';
   message: string;
   ticks: LoadTick[];
   samples: ProcessSample[];

@@ -67,7 +67,7 @@ export class DashboardView {
     const seconds = model.latestSeconds();
     setText(this.elapsed, seconds > 0 ? `${formatElapsed(seconds)} elapsed` : '');
     // The host knows the run id even when only a phase message said the run ended.
-    this.openReport.hidden = !(model.phase === 'saved' || model.phase === 'done');
+    this.openReport.hidden = !(model.phase === 'saved' || model.phase === 'done' || model.phase === 'cancelled');
 
     const tick = model.lastTick;
     const sample = model.lastSample;

@@ -51,6 +51,7 @@ const phaseText: Record<Phase, { label: string; tone: PhaseTone }> = {
   saved: { label: 'Saved', tone: 'ok' },
   done: { label: 'Done', tone: 'ok' },
   failed: { label: 'Failed', tone: 'error' },
+  cancelled: { label: 'Stopped', tone: 'idle' },
 };
 
 export function describePhase(phase: Phase): { label: string; tone: PhaseTone } {

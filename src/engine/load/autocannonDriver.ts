@@ -87,12 +87,14 @@ export class AutocannonDriver {
     const now = () => Date.now() - opts.clockStart;
     const loadStart = now();
     let lastTickAt = loadStart;
+    let lastWindow: { responses: number; seconds: number } | null = null;
     let generatorTotal = 0;
 
     const flushWindow = () => {
       const t = now();
       const seconds = Math.max((t - lastTickAt) / 1000, 1e-3);
       lastTickAt = t;
+      lastWindow = { responses: windowResponses, seconds };
       const point = {
         t,
         rps: Math.round((windowResponses / seconds) * 10) / 10,
@@ -179,7 +181,16 @@ export class AutocannonDriver {
     } finally {
       clearInterval(ticker);
     }
-    if (windowResponses || windowErrors) flushWindow();
+    // A last fragment of a second is folded into the previous point, so the
+    // timeline does not end on a rate computed over a few milliseconds.
+    const tail = (now() - lastTickAt) / 1000;
+    const prev = timeline[timeline.length - 1];
+    if (prev && lastWindow && tail < 0.5) {
+      prev.rps = round1((lastWindow.responses + windowResponses) / (lastWindow.seconds + tail));
+      prev.errors += windowErrors;
+    } else if (windowResponses || windowErrors) {
+      flushWindow();
+    }
 
     const durationMs = now() - loadStart;
     const errorsTotal = counts.non2xx + counts.timeouts + counts.connection;
