@@ -87,14 +87,15 @@ export class AutocannonDriver {
     const now = () => Date.now() - opts.clockStart;
     const loadStart = now();
     let lastTickAt = loadStart;
-    let lastWindow: { responses: number; seconds: number } | null = null;
+    const lastWindow = { responses: 0, seconds: 0 };
     let generatorTotal = 0;
 
     const flushWindow = () => {
       const t = now();
       const seconds = Math.max((t - lastTickAt) / 1000, 1e-3);
       lastTickAt = t;
-      lastWindow = { responses: windowResponses, seconds };
+      lastWindow.responses = windowResponses;
+      lastWindow.seconds = seconds;
       const point = {
         t,
         rps: Math.round((windowResponses / seconds) * 10) / 10,
@@ -185,7 +186,7 @@ export class AutocannonDriver {
     // timeline does not end on a rate computed over a few milliseconds.
     const tail = (now() - lastTickAt) / 1000;
     const prev = timeline[timeline.length - 1];
-    if (prev && lastWindow && tail < 0.5) {
+    if (prev && lastWindow.seconds > 0 && tail < 0.5) {
       prev.rps = round1((lastWindow.responses + windowResponses) / (lastWindow.seconds + tail));
       prev.errors += windowErrors;
     } else if (windowResponses || windowErrors) {
