@@ -3,7 +3,15 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { isAlive, lastLine, repoRoot, runCli, tempDir, writeConfig } from './cliHarness';
+
+/** Live (non-zombie) processes whose command line mentions `needle`. */
+function processesRunning(needle: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(needle) && !/^\s*\d+\s+Z/.test(l) && !l.includes('ps -eo'));
+}
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'services');
 const demoDir = path.join(repoRoot, 'examples', 'demo');
@@ -73,6 +81,8 @@ test('a service that never becomes ready: exit code 2 with the timeout sentence'
   assert.equal(r.code, 2);
   assert.match(r.stderr, /The service did not become ready: http:\/\/127\.0\.0\.1:\d+\/health gave HTTP 503 for 2 s/);
   assert.ok(Date.now() - started < 15000);
+  // The service was still running when Hotpath gave up: it must be gone now.
+  assert.deepEqual(processesRunning('never-ready.js'), []);
 });
 
 test('a command that does not exist: exit code 2 naming it', async () => {
