@@ -61,6 +61,7 @@ tbody tr:last-child td { border-bottom: 0; }
 tbody tr:hover td { background: var(--subtle); }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.wrap { word-break: break-all; }
+code.sql { display: inline-block; max-width: 46em; white-space: pre-wrap; word-break: break-word; }
 .pill { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 12px; font-weight: 600; }
 .pill.pass { color: var(--pass); background: var(--pass-bg); }
 .pill.fail { color: var(--fail); background: var(--fail-bg); }

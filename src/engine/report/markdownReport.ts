@@ -3,7 +3,7 @@
 
 import type { RunRecord } from '../runRecord';
 import {
-  budgetCurrent, budgetMarginText, eventLoopView, fmtGiB, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, queriesView, scenarioViews,
+  budgetCurrent, budgetMarginText, eventLoopView, fmtGiB, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, processesView, queriesView, scenarioViews,
 } from './reportFormat';
 
 /** Markdown table cells must not break the table or inject markup. */
@@ -158,14 +158,18 @@ function memory(run: RunRecord): string[] {
   const out = ['## Memory, GC and event loop', ''];
   if (!heap && !gc && !loop) return [...out, '_No memory, GC or event-loop data was recorded in this run._', ''];
   const last = heap?.timeline[heap.timeline.length - 1];
+  const fit = heap?.slopeBytesPerSec != null ? ` (fitted baseline ${fmtMiB(heap.slopeBytesPerSec)}/s, r² ${heap.fitR2!.toFixed(2)})` : '';
   out.push(
     last
-      ? `- Memory: heap used ${fmtMiB(last.heapUsed)} of ${fmtMiB(last.heapTotal)}, RSS ${fmtMiB(last.rss)} at the end of the run${heap?.growthPct != null ? `; heap growth ${fmtPct(heap.growthPct)}` : ''}.`
+      ? `- Memory: heap used ${fmtMiB(last.heapUsed)} of ${fmtMiB(last.heapTotal)}, RSS ${fmtMiB(last.rss)} at the end of the run${heap?.growthPct != null ? `; heap growth ${fmtPct(heap.growthPct)}${fit}` : ''}.`
       : '- Memory: _no samples were recorded._',
   );
   if (gc) {
     const kinds = Object.entries(gc.byKind).map(([k, v]) => `${mdCell(k)} ${fmtNum(v)}`).join(', ');
-    out.push(`- GC: ${fmtNum(gc.count)} collections${kinds ? ` (${kinds})` : ''}, ${fmtMs(gc.totalPauseMs)} paused; pauses p50 ${fmtMs(gc.pauseMs.p50)}, p95 ${fmtMs(gc.pauseMs.p95)}, p99 ${fmtMs(gc.pauseMs.p99)}, max ${fmtMs(gc.pauseMs.max)}.`);
+    out.push(
+      `- GC: ${fmtNum(gc.count)} collections${kinds ? ` (${kinds})` : ''}, ${fmtMs(gc.totalPauseMs)} paused${gc.pauseSharePct !== null ? ` (${fmtPct(gc.pauseSharePct)} of the time)` : ''}; ` +
+        `pauses p50 ${fmtMs(gc.pauseMs.p50)}, p95 ${fmtMs(gc.pauseMs.p95)}, p99 ${fmtMs(gc.pauseMs.p99)}, max ${fmtMs(gc.pauseMs.max)}.`,
+    );
   } else {
     out.push('- GC: _no data was recorded._');
   }
@@ -174,18 +178,38 @@ function memory(run: RunRecord): string[] {
   } else {
     out.push('- Event loop: _no data was recorded._');
   }
+  const processes = processesView(run);
+  if (processes.length > 1) {
+    out.push('', '| Process | Role | GCs | GC paused | Peak RSS | Queries |', '| --- | --- | ---: | ---: | ---: | ---: |');
+    for (const p of processes) {
+      out.push(`| ${code(`${p.pid} ${p.command}`)} | ${mdCell(p.role)} | ${p.gcCount === null ? '–' : fmtNum(p.gcCount)} | ${p.gcPauseMs === null ? '–' : fmtMs(p.gcPauseMs)} | ${p.peakRss === null ? '–' : fmtMiB(p.peakRss)} | ${p.queries === null ? '–' : fmtNum(p.queries)} |`);
+    }
+  }
   return [...out, ''];
 }
+
+/** Long statements are cut for the table; run.json holds them whole. */
+const sql = (q: string) => (q.length > 160 ? `${q.slice(0, 157)}…` : q);
 
 function queries(run: RunRecord): string[] {
   const q = queriesView(run);
   const out = ['## Queries', ''];
   if (!q) return [...out, '_No queries were captured in this run._', ''];
-  out.push(`${fmtNum(q.total)} queries captured; ${q.nPlusOne.length ? `${fmtNum(q.nPlusOne.length)} repeated-query (N+1) patterns` : 'no N+1 pattern'}.`);
+  out.push(
+    `${fmtNum(q.total)} queries captured${q.totalMs !== null ? `, ${fmtMs(q.totalMs)} in total` : ''}, ${fmtNum(q.statements.length)} distinct statements; ` +
+      `${q.nPlusOne.length ? `**${fmtNum(q.nPlusOne.length)} repeated-query (N+1) patterns**` : 'no N+1 pattern'}.`,
+  );
   if (q.nPlusOne.length) {
-    out.push('', '| Query | Route | Call site | Times per request | Time |', '| --- | --- | --- | ---: | ---: |');
+    out.push('', '**N+1 patterns**', '', '| Query | Route | Call site | Repeats per request | Time per request | Requests |', '| --- | --- | --- | ---: | ---: | ---: |');
     for (const n of q.nPlusOne) {
-      out.push(`| ${code(n.query)} | ${mdCell(n.route)} | ${n.callSite ? code(`${n.callSite.file}:${n.callSite.line}`) : '–'} | ${fmtNum(n.count)} | ${fmtMs(n.totalMs)} |`);
+      out.push(`| ${code(sql(n.query))} | ${mdCell(n.route)} | ${n.callSite ? code(`${n.callSite.file}:${n.callSite.line}`) : '–'} | ${fmtNum(n.count)} | ${fmtMs(n.totalMs)} | ${n.requests === null ? '–' : fmtNum(n.requests)} |`);
+    }
+  }
+  if (q.statements.length) {
+    out.push('', '**Statements by total time**', '', '| Query | Calls | Total | Mean | Max | Call site |', '| --- | ---: | ---: | ---: | ---: | --- |');
+    for (const st of q.statements.slice(0, 10)) {
+      const site = st.callSites[0] ? `${code(`${st.callSites[0].file}:${st.callSites[0].line}`)}${st.callSites.length > 1 ? ` +${st.callSites.length - 1}` : ''}` : '–';
+      out.push(`| ${code(sql(st.query))} | ${fmtNum(st.count)} | ${fmtMs(st.totalMs)} | ${fmtMs(st.meanMs)} | ${fmtMs(st.maxMs)} | ${site} |`);
     }
   }
   return [...out, ''];

@@ -65,6 +65,37 @@ async function openOffline(file: string, colorScheme: 'light' | 'dark' = 'light'
   return { page, url, attempted, consoleErrors, close: () => context.close() };
 }
 
+/**
+ * Where the flame graph draws a function: the same layout the page script uses
+ * (18 px rows, root on top, children left to right in the embedded order, widths
+ * proportional to total time), computed from the embedded data.
+ */
+async function flameFrameCentre(page: Page, name: string): Promise<{ x: number; y: number }> {
+  const at = await page.evaluate((fn: string) => {
+    const doc = (globalThis as any).document;
+    const data = JSON.parse(doc.getElementById('hotpath-data').textContent);
+    const width = doc.getElementById('flame-canvas').clientWidth as number;
+    type N = [number, number, number, N[]];
+    const stack: Array<[N, number, number]> = [[data.flame.root, 0, 0]];
+    while (stack.length) {
+      const [n, x, depth] = stack.shift()!;
+      const w = (n[1] / data.flame.root[1]) * width;
+      if (data.flame.frames[n[0]].name === fn && w > 10) return { x: x + Math.min(w / 2, 40), y: depth * 18 + 9 };
+      let cx = x;
+      for (const c of n[3]) {
+        stack.push([c, cx, depth + 1]);
+        cx += (c[1] / data.flame.root[1]) * width;
+      }
+    }
+    return null;
+  }, name);
+  assert.ok(at, `${name} is drawn wide enough to point at`);
+  const canvas = (await page.$('#flame-canvas'))!;
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  return { x: box.x + at.x, y: box.y + at.y };
+}
+
 const cspViolations = (page: Page): Promise<string[]> => page.evaluate(() => (globalThis as any).__csp);
 
 /** Pixels of the flame graph canvas that are not transparent. */
@@ -87,12 +118,15 @@ test('the demo report renders offline: charts and flame graph drawn, nothing fet
       assert.deepEqual(await cspViolations(page), []);
       assert.deepEqual(o.consoleErrors, []);
 
-      // Charts: one path per series, each with many segments, inside the plot.
-      const paths = await page.$$eval('svg.chart path.series', (ps) => ps.map((p) => ({ cls: p.getAttribute('class'), segments: (p.getAttribute('d') ?? '').split('L').length, len: (p as any).getTotalLength() as number })));
-      assert.equal(paths.length, 4, 'req/s, p50, p95, p99');
-      for (const p of paths) assert.ok(p.segments >= 5 && p.len > 100, JSON.stringify(p));
-      const stroke = await page.$eval('svg.chart path.series.c1', (p) => (globalThis as any).getComputedStyle(p).stroke as string);
-      assert.notEqual(stroke, 'none', 'series colour comes from the inlined stylesheet');
+      // Charts: one path per series, each with several segments, coloured by the inlined stylesheet.
+      const charts = await page.$$eval('svg.chart', (svgs) =>
+        svgs.map((svg) => ({
+          id: svg.id,
+          paths: [...svg.querySelectorAll('path.series')].map((p) => ({ segments: (p.getAttribute('d') ?? '').split('L').length, len: (p as any).getTotalLength() as number, stroke: (globalThis as any).getComputedStyle(p).stroke as string })),
+        })),
+      );
+      assert.deepEqual(charts.map((c) => [c.id, c.paths.length]), [['chart-throughput', 1], ['chart-latency', 3], ['chart-memory', 3], ['chart-event-loop', 1]]);
+      for (const c of charts) for (const p of c.paths) assert.ok(p.segments >= 5 && p.len > 100 && p.stroke !== 'none' && p.stroke !== '', JSON.stringify({ id: c.id, ...p }));
 
       // Flame graph: a good share of the canvas painted, many frames drawn.
       const painted = await paintedPixels(page);
@@ -139,16 +173,13 @@ test('hovering a chart reads out the values; clicking a frame zooms the flame gr
     assert.match(tip.text ?? '', /p50.*ms.*p95.*ms.*p99.*ms/);
     assert.equal(await page.locator('#chart-latency line.crosshair').count(), 1);
 
-    const canvas = (await page.$('#flame-canvas'))!;
-    await canvas.scrollIntoViewIfNeeded();
-    const c = (await canvas.boundingBox())!;
-    // Row 7 (18 px rows) of the demo holds computePriceStats on the left.
-    await page.mouse.move(c.x + 40, c.y + 6 * 18 + 9);
+    const at = await flameFrameCentre(page, 'computePriceStats');
+    await page.mouse.move(at.x, at.y);
     assert.match((await page.textContent('.flame-tip')) ?? '', /computePriceStats.*src\/pricing\.js:16/);
-    await page.mouse.click(c.x + 40, c.y + 6 * 18 + 9);
+    await page.mouse.click(at.x, at.y);
     assert.deepEqual((await page.$$eval('#flame-crumbs .crumb', (b) => b.map((x) => x.textContent))).slice(-1), ['computePriceStats']);
     assert.equal(await page.isEnabled('#flame-reset'), true);
-    await canvas.focus();
+    await page.focus('#flame-canvas');
     await page.keyboard.press('Escape');
     assert.deepEqual(await page.$$eval('#flame-crumbs .crumb', (b) => b.map((x) => x.textContent)), ['all busy time']);
     assert.deepEqual(o.consoleErrors, []);
@@ -185,10 +216,8 @@ test('hostile names, paths and endpoints render as text and nothing runs', async
     assert.deepEqual(o.consoleErrors, []);
 
     // The flame graph draws the hostile function name as canvas text; its tooltip holds it as text.
-    const canvas = (await page.$('#flame-canvas'))!;
-    await canvas.scrollIntoViewIfNeeded();
-    const c = (await canvas.boundingBox())!;
-    await page.mouse.move(c.x + 40, c.y + 6 * 18 + 9);
+    const at = await flameFrameCentre(page, HOSTILE);
+    await page.mouse.move(at.x, at.y);
     assert.equal(await page.textContent('.flame-tip-name'), HOSTILE);
     assert.equal(await page.evaluate(() => (globalThis as any).__pwned), undefined);
     assert.equal(await page.locator('.flame-tip img').count(), 0);

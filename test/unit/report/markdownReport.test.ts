@@ -11,7 +11,7 @@ import { assertGolden } from './goldenFiles';
 import { erroredRun, fixtureRun, hostileRun } from './reportFixtures';
 
 test('the demo run matches its golden report', () => {
-  assertGolden('20261123-180845-2c36de.md', renderMarkdown(fixtureRun()));
+  assertGolden('20261123-182721-cf6277.md', renderMarkdown(fixtureRun()));
 });
 
 test('budget margin: headroom positive, overrun negative, per direction of the comparison', () => {
@@ -27,19 +27,18 @@ test('budget margin: headroom positive, overrun negative, per direction of the c
   assert.equal(budgetMarginText(b('http.p95', '< 200ms', 150)), '25.0% headroom');
 });
 
-test('GC, event loop, queries and stress sections render when the run has them', () => {
+test('memory, GC, event loop, queries, N+1 and stress sections render from the run', () => {
   const run = fixtureRun();
-  run.gc = { count: 120, totalPauseMs: 231.5, pauseMs: { p50: 0.8, p95: 4.2, p99: 9.9, max: 14 }, byKind: { minor: 112, major: 8 } };
-  run.eventLoop = { delayMs: { p50: 10.2, p99: 48, max: 61 }, utilization: 0.93 };
-  run.queries = { total: 5226, nPlusOne: [{ query: 'select * from customers where id = ?', count: 25, totalMs: 61.2, route: 'GET /orders', callSite: { file: 'src/orders.js', line: 14, column: 22 } }] };
-  run.heap = { profile: null, timeline: [{ t: 0, heapUsed: 10 * 2 ** 20, heapTotal: 20 * 2 ** 20, rss: 60 * 2 ** 20 }, { t: 5000, heapUsed: 12 * 2 ** 20, heapTotal: 24 * 2 ** 20, rss: 64 * 2 ** 20 }], growthPct: 20 };
+  run.queries!.nPlusOne.push({ query: 'SELECT id, name, email, city FROM customers WHERE id = ?', count: 25, totalMs: 61.2, route: 'GET /orders', callSite: { file: 'src/orders.js', line: 19, column: 22 }, requests: 147 });
   run.scenario = 'stress';
   (run.load as unknown as Record<string, unknown>).stress = { steps: [{ connections: 10, rps: 150, p95: 90, errorRate: 0 }, { connections: 20, rps: 160, p95: 400, errorRate: 0.02 }], maxSustainable: { connections: 10, rps: 150 }, breakingPoint: { connections: 20 } };
   const md = renderMarkdown(run);
-  assert.ok(md.includes('- GC: 120 collections (minor 112, major 8), 232 ms paused; pauses p50 0.80 ms, p95 4.20 ms, p99 9.90 ms, max 14 ms.'));
-  assert.ok(md.includes('- Event loop: delay p50 10 ms, p99 48 ms, max 61 ms; utilisation 93.0%.'));
-  assert.ok(md.includes('- Memory: heap used 12.0 MiB of 24.0 MiB, RSS 64.0 MiB at the end of the run; heap growth 20.0%.'));
-  assert.ok(md.includes('| `select * from customers where id = ?` | GET /orders | `src/orders.js:14` | 25 | 61 ms |'));
+  assert.ok(md.includes('- GC: 42 collections (minor 36, major 3, incremental 3), 252 ms paused (3.65% of the time); pauses p50 5.08 ms, p95 11 ms, p99 36 ms, max 36 ms.'));
+  assert.ok(md.includes('- Event loop: delay p50 54 ms, p99 141 ms, max 141 ms; utilisation 94.2%.'));
+  assert.match(md, /- Memory: heap used [\d.]+ MiB of [\d.]+ MiB, RSS [\d.]+ MiB at the end of the run; heap growth 63\.4% \(fitted baseline 1\.4 MiB\/s, r² 0\.17\)\./);
+  assert.ok(md.includes('**1 repeated-query (N+1) patterns**'));
+  assert.ok(md.includes('| `SELECT id, name, email, city FROM customers WHERE id = ?` | GET /orders | `src/orders.js:19` | 25 | 61 ms | 147 |'));
+  assert.ok(md.includes('| `SELECT id, name, email, city FROM customers WHERE id = ?` | 3,675 | 37 ms | 0.01 ms | 2.05 ms | `src/orders.js:19` |'));
   assert.ok(md.includes('## Stress ladder'));
   assert.ok(md.includes('Maximum sustainable load: **150 req/s** at 10 connections.'));
   assert.ok(md.includes('| 20 | 160 | 400 ms | 2.00% |'));

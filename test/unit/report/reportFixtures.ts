@@ -1,5 +1,6 @@
 // The run the report tests read: a real `hotpath run` of the demo service
-// (6 s of load, one budget broken on purpose), saved under test/fixtures/runs,
+// (6 s of load, one budget broken on purpose; the probe's install path
+// rewritten to a user's extension folder), saved under test/fixtures/runs,
 // plus variants built from it: hostile strings everywhere a run carries text,
 // and a run that never got going.
 
@@ -10,7 +11,7 @@ import type { RunRecord } from '../../../src/engine/runRecord';
 
 /** The repository root (tests run from out/test/unit/report). */
 export const repoRoot = process.env.HOTPATH_REPO_ROOT ?? path.resolve(__dirname, '../../../..');
-export const FIXTURE_RUN_DIR = path.join(repoRoot, 'test', 'fixtures', 'runs', '20261123-180845-2c36de');
+export const FIXTURE_RUN_DIR = path.join(repoRoot, 'test', 'fixtures', 'runs', '20261123-182721-cf6277');
 export const GOLDEN_DIR = path.join(repoRoot, 'test', 'fixtures', 'reports');
 export const resultsDir = path.join(repoRoot, 'test-results');
 
@@ -41,7 +42,10 @@ export function hostileRun(): { run: RunRecord; profile: CpuProfile } {
   run.cpu!.hotFunctions[0].file = `src/${ATTR_PAYLOAD}.js`;
   run.cpu!.hotLines[0].file = `src/${SCRIPT_PAYLOAD}.js`;
   run.findings.push({ kind: 'n-plus-one', severity: 'warning', message: `N+1 ${HOSTILE}`, location: { file: `src/${HOSTILE}.js`, line: 3, column: 1 } });
-  run.queries = { total: 52, nPlusOne: [{ query: `select * from t where x = '${HOSTILE}'`, count: 25, totalMs: 61, route: `GET /orders${HOSTILE}`, callSite: { file: `src/${HOSTILE}.js`, line: 12, column: 5 } }] };
+  run.queries!.nPlusOne.push({ query: `select * from t where x = '${HOSTILE}'`, count: 25, totalMs: 61, route: `GET /orders${HOSTILE}`, callSite: { file: `src/${HOSTILE}.js`, line: 12, column: 5 }, requests: 200 });
+  run.queries!.statements[0].query = `select '${HOSTILE}'`;
+  run.queries!.statements[0].callSites[0].file = `src/${ATTR_PAYLOAD}.js`;
+  run.queries!.statements[0].routes = [`GET /${SCRIPT_PAYLOAD}`];
   const profile = fixtureProfile();
   for (const n of profile.nodes) {
     if (n.callFrame.functionName === 'computePriceStats') n.callFrame.functionName = HOSTILE;
@@ -58,6 +62,10 @@ export function erroredRun(): RunRecord {
   run.load = null;
   run.cpu = null;
   run.heap = null;
+  run.gc = null;
+  run.eventLoop = null;
+  run.queries = null;
+  run.processes = [];
   run.budgets = [];
   run.findings = [];
   return run;
