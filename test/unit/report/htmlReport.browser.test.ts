@@ -5,13 +5,14 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 /* eslint-disable @typescript-eslint/no-explicit-any -- page functions run in the browser; the tests compile without DOM typings */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderHtml } from '../../../src/engine/report/htmlReport';
-import { erroredRun, fixtureProfile, fixtureRun, HOSTILE, hostileRun, resultsDir, writeResult } from './reportFixtures';
+import { erroredRun, FIXTURE_RUN_DIR, fixtureProfile, fixtureRun, HOSTILE, hostileRun, repoRoot, resultsDir, writeResult } from './reportFixtures';
 
 const screenshotDir = path.join(resultsDir, 'screenshots');
 let browser: Browser;
@@ -237,6 +238,24 @@ test('a run that never started renders its error and says every section has no d
     assert.deepEqual(o.attempted, []);
     assert.deepEqual(o.consoleErrors, []);
     assert.deepEqual(await cspViolations(o.page), []);
+  } finally {
+    await o.close();
+  }
+});
+
+test('the report written by the built CLI (minified bundle) renders the same way', async () => {
+  const out = path.join(resultsDir, 'reports', 'report-cli.html');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'report', FIXTURE_RUN_DIR, '--format', 'html', '--out', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const o = await openOffline(out);
+  try {
+    assert.deepEqual(o.attempted, []);
+    assert.deepEqual(o.consoleErrors, []);
+    assert.deepEqual(await cspViolations(o.page), []);
+    assert.equal(await o.page.locator('svg.chart path.series').count(), 8);
+    const painted = await paintedPixels(o.page);
+    assert.ok(painted.n > painted.total * 0.2);
   } finally {
     await o.close();
   }
