@@ -92,7 +92,9 @@ function header(run: RunRecord): string {
 function verdict(run: RunRecord): string {
   const icon = { passed: '✓', failed: '✕', error: '!', cancelled: '■' }[run.status] ?? '?';
   const [head, ...rest] = (VERDICT_TEXT[run.status] ?? `Status: ${run.status}`).split(': ');
-  return `<div class="verdict ${h(run.status)}" role="status"><span class="icon" aria-hidden="true">${icon}</span><div><strong>${h(head)}</strong>${rest.length ? `<span>: ${h(rest.join(': '))}</span>` : ''}${run.error ? `<p>${h(run.error)}</p>` : ''}</div></div>`;
+  const broken = run.budgets.filter((b) => !b.passed).map((b) => `${b.metric} ${b.expression} (${budgetCurrent(b)})`);
+  const detail = [run.error, broken.length ? `Broken: ${broken.join('; ')}.` : null].filter((x): x is string => !!x);
+  return `<div class="verdict ${h(run.status)}" role="status"><span class="icon" aria-hidden="true">${icon}</span><div><strong>${h(head)}</strong>${rest.length ? `<span>: ${h(rest.join(': '))}</span>` : ''}${detail.map((d) => `<p>${h(d)}</p>`).join('')}</div></div>`;
 }
 
 function tiles(run: RunRecord): string {

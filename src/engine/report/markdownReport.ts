@@ -34,6 +34,8 @@ export function renderMarkdown(run: RunRecord): string {
   out.push(`Run ${code(run.id, false)}, started ${mdCell(run.startedAt)}, ${fmtMs(run.durationMs)}, scenario ${code(run.scenario, false)}.`, '');
   out.push(VERDICT[run.status] ?? `Status: ${mdCell(run.status)}`);
   if (run.error) out.push('', `> ${mdCell(run.error)}`);
+  const broken = run.budgets.filter((b) => !b.passed);
+  if (broken.length) out.push('', `Broken: ${broken.map((b) => `${code(b.metric, false)} ${mdCell(b.expression)} (${mdCell(budgetCurrent(b))})`).join('; ')}.`);
   out.push('');
 
   out.push('## Budgets', '');
