@@ -3,6 +3,7 @@ import * as path from 'path';
 import { analyzeCpuProfile } from '../engine/cpu/cpuProfileModel';
 import type { CpuProfile } from '../engine/cpu/cpuProfile';
 import { HotpathError } from '../engine/events';
+import { SourceMapResolver } from '../engine/sourceMaps';
 import { parseArgs } from './args';
 import { table } from './terminal';
 
@@ -30,7 +31,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   }
   let summary;
   try {
-    summary = analyzeCpuProfile(profile, { root: process.cwd() });
+    summary = analyzeCpuProfile(profile, { root: process.cwd(), sourceMaps: new SourceMapResolver() });
   } catch (err) {
     throw new HotpathError(`${file} is ${(err as Error).message}.`);
   }

@@ -22,6 +22,7 @@ import { evaluateBudgets, validateBudgets } from './analysis/budgets';
 import { renderMarkdown } from './report/markdownReport';
 import { StagedRun, newRunId } from './store/runStore';
 import { ProbeServer } from './probeServer';
+import { SourceMapResolver } from './sourceMaps';
 import { ProbeCollector } from './collect/probeCollector';
 import { PROBE_DISABLE_ENV, PROBE_SOCKET_ENV, ProbeFeature } from './probe/probeMessages';
 
@@ -88,7 +89,8 @@ export class BenchmarkRun {
 
     // The probe goes in through NODE_OPTIONS so children and cluster workers load it too.
     const probePath = this.options.probePath === undefined ? path.join(__dirname, 'probe.js') : this.options.probePath;
-    const collector = new ProbeCollector(this.clockStart, loaded.root);
+    const sourceMaps = new SourceMapResolver();
+    const collector = new ProbeCollector(this.clockStart, loaded.root, undefined, sourceMaps);
     let probeServer: ProbeServer | null = null;
     if (probePath && fs.existsSync(probePath)) {
       probeServer = new ProbeServer();
@@ -241,7 +243,7 @@ export class BenchmarkRun {
     if (slices.length) {
       const merged = mergeProfiles(slices);
       staged.writeFile('cpu.cpuprofile', JSON.stringify(merged));
-      const summary = analyzeCpuProfile(merged, { root: loaded.root });
+      const summary = analyzeCpuProfile(merged, { root: loaded.root, sourceMaps });
       record.cpu = {
         profile: 'cpu.cpuprofile',
         samplingIntervalMicros: config.profile.samplingIntervalMicros,

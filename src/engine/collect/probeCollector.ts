@@ -9,6 +9,7 @@ import { GcPause, summarizeGc, GcSummary } from '../analysis/gcStats';
 import { DEFAULT_N_PLUS_ONE, NPlusOne, NPlusOneDetector, NPlusOneOptions } from '../analysis/nPlusOneDetector';
 import { percentile, round } from '../analysis/stats';
 import type { CallSite, EventLoopMessage, ProbeMessage, QueryMessage } from '../probe/probeMessages';
+import { SourceMapResolver } from '../sourceMaps';
 
 const MAX_MEMORY_SAMPLES = 20_000;
 const MAX_GC_PAUSES = 500_000;
@@ -92,6 +93,7 @@ export class ProbeCollector {
     private readonly clockStart: number,
     private readonly root: string,
     nPlusOne: NPlusOneOptions = DEFAULT_N_PLUS_ONE,
+    private readonly sourceMaps: SourceMapResolver = new SourceMapResolver(),
   ) {
     this.detector = new NPlusOneDetector(nPlusOne);
   }
@@ -148,9 +150,10 @@ export class ProbeCollector {
 
   private relative(site: CallSite | null): CallSite | null {
     if (!site) return null;
-    const rel = path.relative(this.root, site.file);
-    const file = !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : site.file;
-    return { file, line: site.line, column: site.column };
+    const original = this.sourceMaps.resolve(site.file, site.line, site.column) ?? site;
+    const rel = path.relative(this.root, original.file);
+    const file = !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : original.file;
+    return { file, line: original.line, column: original.column };
   }
 
   private addQuery(q: QueryMessage, t: number): void {

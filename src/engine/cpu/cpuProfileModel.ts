@@ -8,6 +8,7 @@
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { CpuProfile, ProfileNode } from './cpuProfile';
+import type { SourceMapResolver } from '../sourceMaps';
 
 export type FrameCategory = 'user' | 'library' | 'node' | 'native' | 'gc' | 'program' | 'idle' | 'root';
 
@@ -45,6 +46,8 @@ export interface AnalyzeOptions {
   root?: string;
   topFunctions?: number;
   topLines?: number;
+  /** Maps generated JavaScript positions to original sources (TypeScript) where maps exist. */
+  sourceMaps?: SourceMapResolver;
 }
 
 const round = (x: number, digits = 2) => {
@@ -182,17 +185,21 @@ export function analyzeCpuProfile(profile: CpuProfile, options: AnalyzeOptions =
     .filter((a) => !['root', 'idle', 'program'].includes(categories.get(a.node.id)!) && a.selfUs + a.totalUs > 0)
     .sort((a, b) => b.selfUs - a.selfUs || b.totalUs - a.totalUs)
     .slice(0, options.topFunctions ?? 50)
-    .map((a) => ({
+    .map((a) => {
+      const { url, lineNumber, columnNumber } = a.node.callFrame;
+      const original = url ? options.sourceMaps?.resolve(url, lineNumber + 1, columnNumber + 1) : null;
+      return {
       name: a.node.callFrame.functionName || '(anonymous)',
-      file: displayPath(a.node.callFrame.url, options.root),
-      line: a.node.callFrame.lineNumber + 1,
-      column: a.node.callFrame.columnNumber + 1,
+      file: displayPath(original?.file ?? url, options.root),
+      line: original?.line ?? lineNumber + 1,
+      column: original?.column ?? columnNumber + 1,
       category: categories.get(a.node.id)!,
       selfMs: round(a.selfUs / 1000),
       selfPct: round((a.selfUs / busyUs) * 100),
       totalMs: round(a.totalUs / 1000),
       totalPct: round((a.totalUs / busyUs) * 100),
-    }));
+      };
+    });
 
   // Per-line self time: each node's self time split across its lines by their tick share.
   const lines = new Map<string, { file: string; line: number; us: number }>();
@@ -203,11 +210,14 @@ export function analyzeCpuProfile(profile: CpuProfile, options: AnalyzeOptions =
     if (!us || !ticks?.length || !n.callFrame.url) continue;
     const totalTicks = ticks.reduce((s, t) => s + t.ticks, 0);
     if (!totalTicks) continue;
-    const file = displayPath(n.callFrame.url, options.root);
     for (const t of ticks) {
-      const key = `${file}:${t.line}`;
+      // positionTicks carry no column: the line's first mapping decides where it came from.
+      const original = options.sourceMaps?.resolve(n.callFrame.url, t.line, 1);
+      const file = displayPath(original?.file ?? n.callFrame.url, options.root);
+      const line = original?.line ?? t.line;
+      const key = `${file}:${line}`;
       let entry = lines.get(key);
-      if (!entry) lines.set(key, (entry = { file, line: t.line, us: 0 }));
+      if (!entry) lines.set(key, (entry = { file, line, us: 0 }));
       entry.us += (us * t.ticks) / totalTicks;
     }
   }
