@@ -12,7 +12,8 @@ const USAGE = `Usage: hotpath <command> [options]
 Commands:
   run [--config FILE] [--out DIR] [--verbose]   run the benchmark and save the run
   analyze FILE [--json]                         analyse a .cpuprofile
-  report RUN_DIR --format md|json [--out FILE]  render a saved run
+  report RUN_DIR --format FORMAT [--out FILE]   render a saved run: md, html, json, junit,
+                                                or export: cpuprofile, speedscope, pprof, collapsed
   compare BASE_RUN_DIR RUN_DIR [--json]         what changed between two runs
   lint [PATH...] [--json]                       static N+1 hints
 

@@ -20,6 +20,7 @@ import { RunRecord, RunStatus } from './runRecord';
 import { delay, resolveCommand, ServiceProcess } from './serviceProcess';
 import { evaluateBudgets, validateBudgets } from './analysis/budgets';
 import { renderMarkdown } from './report/markdownReport';
+import { renderHtml } from './report/htmlReport';
 import { StagedRun, newRunId } from './store/runStore';
 import { ProbeServer } from './probeServer';
 import { SourceMapResolver } from './sourceMaps';
@@ -240,10 +241,11 @@ export class BenchmarkRun {
       budgets: [],
       findings: [],
     };
+    let mergedProfile: CpuProfile | null = null;
     if (slices.length) {
-      const merged = mergeProfiles(slices);
+      const merged = (mergedProfile = mergeProfiles(slices));
       staged.writeFile('cpu.cpuprofile', JSON.stringify(merged));
-      const summary = analyzeCpuProfile(merged, { root: loaded.root, sourceMaps });
+      const summary = analyzeCpuProfile(merged, { root: loaded.root, sourceMaps, instrumentationFiles: probePath ? [path.resolve(probePath)] : [] });
       record.cpu = {
         profile: 'cpu.cpuprofile',
         samplingIntervalMicros: config.profile.samplingIntervalMicros,
@@ -275,6 +277,7 @@ export class BenchmarkRun {
       if (record.budgets.some((b) => !b.passed)) record.status = status = 'failed';
     }
     staged.writeFile('report.md', renderMarkdown(record));
+    staged.writeFile('report.html', renderHtml(record, { cpuProfile: mergedProfile }));
     const runDir = staged.commit(record);
     this.phase('saved', `Saved ${runDir}`);
     return { status, runDir, record, error: errorMessage };

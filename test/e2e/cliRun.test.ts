@@ -63,6 +63,8 @@ test('the demo: run.json, cpu.cpuprofile and report.md, hot function in the demo
   assert.ok(profile.nodes.length > 10 && profile.samples.length === profile.timeDeltas.length);
   assert.ok(profile.nodes.some((n: { positionTicks?: unknown[] }) => n.positionTicks?.length), 'per-line ticks kept');
   assert.match(fs.readFileSync(path.join(runDir, 'report.md'), 'utf8'), /computePriceStats/);
+  assert.match(fs.readFileSync(path.join(runDir, 'report.html'), 'utf8'), /computePriceStats/);
+  assert.ok(!run.cpu.hotFunctions.some((f: { file: string; category: string }) => f.category === 'user' && /probe\.js$/.test(f.file)), "the probe's frames are not the user's code");
   assert.deepEqual(fs.readdirSync(out).filter((n) => n.startsWith('.')), [], 'no staging folder left behind');
 });
 

@@ -48,6 +48,8 @@ export interface AnalyzeOptions {
   topLines?: number;
   /** Maps generated JavaScript positions to original sources (TypeScript) where maps exist. */
   sourceMaps?: SourceMapResolver;
+  /** Absolute paths of Hotpath's own injected files (the probe), ranked as libraries. */
+  instrumentationFiles?: string[];
 }
 
 const round = (x: number, digits = 2) => {
@@ -55,7 +57,11 @@ const round = (x: number, digits = 2) => {
   return Math.round(x * f) / f;
 };
 
-export function categorize(node: ProfileNode): FrameCategory {
+/**
+ * `instrumentation`: files that are Hotpath's own (the probe preload). Their
+ * frames are someone else's code to the user, so they count as libraries.
+ */
+export function categorize(node: ProfileNode, instrumentation?: ReadonlySet<string>): FrameCategory {
   const { functionName, url } = node.callFrame;
   if (!url) {
     switch (functionName) {
@@ -73,7 +79,16 @@ export function categorize(node: ProfileNode): FrameCategory {
   }
   if (url.startsWith('node:') || !/^(file:|\/|[A-Za-z]:[\\/])/.test(url)) return 'node';
   if (/[\\/]node_modules[\\/]/.test(url)) return 'library';
+  if (instrumentation?.has(url.startsWith('file://') ? safeFilePath(url) : url)) return 'library';
   return 'user';
+}
+
+function safeFilePath(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return url;
+  }
 }
 
 /** A profile URL as a path relative to `root` when it is a file inside it. */
@@ -125,8 +140,9 @@ export function analyzeCpuProfile(profile: CpuProfile, options: AnalyzeOptions =
   const buckets = { user: 0, library: 0, node: 0, native: 0, gc: 0, program: 0, idle: 0 };
   const categories = new Map<number, FrameCategory>();
   let durationUs = 0;
+  const instrumentation = new Set(options.instrumentationFiles ?? []);
   for (const n of profile.nodes) {
-    const cat = categorize(n);
+    const cat = categorize(n, instrumentation);
     categories.set(n.id, cat);
     const us = selfUs.get(n.id) ?? 0;
     durationUs += us;
