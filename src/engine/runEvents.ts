@@ -1,3 +1,5 @@
+import type { CpuProfile } from './cpu/cpuProfile';
+
 // Everything a run publishes while it goes. All times `t` are milliseconds since
 // the run's start (one clock for load, CPU and memory timelines).
 
@@ -28,5 +30,6 @@ export type RunEvent =
   | { type: 'phase'; phase: RunPhase; message: string; t: number }
   | { type: 'log'; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'loadTick'; tick: LoadTick }
-  | { type: 'cpuSlice'; index: number; samples: number; t: number }
+  /** A partial CPU profile, every `profile.sliceSeconds` while the run goes (for live flame graphs). */
+  | { type: 'cpuSlice'; index: number; samples: number; t: number; profile: CpuProfile }
   | { type: 'processSample'; sample: ProcessSample };

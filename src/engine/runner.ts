@@ -165,7 +165,7 @@ export class BenchmarkRun {
       if (config.profile.cpu) {
         profiler = new CpuProfiler(client, config.profile.samplingIntervalMicros, config.profile.sliceSeconds * 1000);
         profiler.onSlice.event((s) =>
-          this.onEvent.fire({ type: 'cpuSlice', index: s.index, samples: s.profile.samples.length, t: this.t() }),
+          this.onEvent.fire({ type: 'cpuSlice', index: s.index, samples: s.profile.samples.length, t: this.t(), profile: s.profile }),
         );
         await profiler.start();
       }
