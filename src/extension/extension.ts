@@ -8,6 +8,12 @@ import { RunController } from './runController';
 import { OPEN_SOURCE_COMMAND, ReportViewProvider } from './reportView';
 import { RunItem, RunsTreeProvider } from './runsTree';
 import { locateWorkspace } from './workspaceRuns';
+import { RunAnnotations } from './annotations/runAnnotations';
+import { HotCodeLensProvider } from './annotations/hotCodeLenses';
+import { LineHeat } from './annotations/lineHeat';
+import { batchingExplanation, NPlusOneCodeActions, NPlusOneDiagnostics } from './annotations/nPlusOneDiagnostics';
+import type { RunRecord } from '../engine/runRecord';
+import { listRuns } from '../engine/store/runStore';
 
 const BASELINE_KEY = 'hotpath.baselineRunDir';
 let controller: RunController | undefined;
@@ -18,6 +24,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const runs = new RunsTreeProvider(() => context.workspaceState.get<string>(BASELINE_KEY));
   const report = new ReportViewProvider(context.extensionUri);
   const runsView = vscode.window.createTreeView('hotpath.runs', { treeDataProvider: runs, showCollapseAll: false });
+  const annotations = new RunAnnotations();
+  const lenses = new HotCodeLensProvider(annotations);
+  const heat = new LineHeat(annotations, context.extensionUri);
+  const diagnostics = new NPlusOneDiagnostics(annotations);
+  /** The report view and the editor annotations show one run: the selected one. */
+  const select = (record: RunRecord | null) => {
+    report.show(record);
+    const where = locateWorkspace();
+    annotations.show(record && where ? { record, root: path.dirname(where.configFile) } : null);
+  };
 
   const runDirOf = (arg: unknown): string | undefined => {
     if (arg instanceof RunItem) return arg.run.dir;
@@ -44,9 +60,23 @@ export function activate(context: vscode.ExtensionContext): void {
     runsView,
     ...(watcher ? [watcher] : []),
     vscode.window.registerWebviewViewProvider('hotpath.report', report),
+    annotations,
+    lenses,
+    heat,
+    diagnostics,
+    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, lenses),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new NPlusOneCodeActions(), { providedCodeActionKinds: NPlusOneCodeActions.kinds }),
+    vscode.commands.registerCommand('hotpath.explainNPlusOne', async (message: string) => {
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: batchingExplanation(String(message ?? '')) });
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+    }),
+    runsView.onDidChangeSelection((e) => {
+      const item = e.selection[0];
+      if (item?.run.ok) select(item.run.record);
+    }),
     controller.onDidFinishRun((outcome) => {
       runs.refresh();
-      if (outcome.record) report.show(outcome.record);
+      if (outcome.record) select(outcome.record);
     }),
     registerCommand(Commands.RunBenchmark, () => controller!.run()),
     registerCommand(Commands.StopBenchmark, () => controller!.stop()),
@@ -57,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!dir) return void vscode.window.showInformationMessage('Hotpath: no saved run yet; run a benchmark first.');
       const run = readRun(dir);
       if (!run.ok) return void vscode.window.showErrorMessage(`Hotpath: ${dir} cannot be opened: ${run.reason}.`);
-      report.show(run.record);
+      select(run.record);
       const md = path.join(dir, 'report.md');
       if (fs.existsSync(md)) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(md));
     }),
@@ -91,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): void {
       fs.copyFileSync(path.join(dir, source), target.fsPath);
       void vscode.window.showInformationMessage(`Hotpath: exported ${source} to ${target.fsPath}.`);
     }),
-    registerCommand(Commands.ClearAnnotations, () => report.show(null)),
+    registerCommand(Commands.ClearAnnotations, () => select(null)),
     vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, async (loc: { file: string; line: number }) => {
       const where = locateWorkspace();
       if (!where || !loc?.file) return;
@@ -100,6 +130,16 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0) });
     }),
   );
+  const timer = setTimeout(() => annotateNewest(select), 500);
+  context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+}
+
+/** Shows the newest run's annotations once the window has settled (not on the activation path). */
+function annotateNewest(select: (record: RunRecord | null) => void): void {
+  const where = locateWorkspace();
+  if (!where) return;
+  const newest = listRuns(where.runsDir).find((r) => r.ok);
+  if (newest?.ok) select(newest.record);
 }
 
 /** Key figures side by side; the statistical comparison lives in `hotpath compare`. */

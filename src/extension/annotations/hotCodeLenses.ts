@@ -1,0 +1,39 @@
+// Code lenses over the hot functions of the selected run (the user's own code only).
+import * as vscode from 'vscode';
+import { formatMs } from '../format';
+import { RunAnnotations } from './runAnnotations';
+
+export class HotCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly annotations: RunAnnotations) {
+    this.subscription = annotations.onDidChange(() => this.changed.fire());
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const run = this.annotations.run;
+    if (!run?.record.cpu) return [];
+    const lenses: vscode.CodeLens[] = [];
+    run.record.cpu.hotFunctions.forEach((f, rank) => {
+      if (f.category !== 'user' || f.line < 1 || f.line > document.lineCount || !this.annotations.matches(document, f.file)) return;
+      if (f.selfPct < 0.5 && f.totalPct < 2) return; // noise
+      const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `$(flame) Hotpath #${rank + 1}: ${f.selfPct.toFixed(1)}% self · ${f.totalPct.toFixed(1)}% total · ${formatMs(f.selfMs)} self`,
+          tooltip: `${f.name}: ${f.selfPct}% of busy CPU time in itself and ${f.totalPct}% including what it calls, in run ${run.record.id}.`,
+          command: 'hotpath.openReport',
+          arguments: [],
+        }),
+      );
+    });
+    return lenses;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
