@@ -1,16 +1,19 @@
-// mysql2. Versions that publish diagnostics_channel tracing channels
-// (`mysql2:query`, `mysql2:execute`; they ship lib/tracing.js) are observed
-// through them; older versions get Connection#query/#execute wrapped. Either
-// way Pool#query/#execute are wrapped as well, because a pooled query reaches
-// the connection after an asynchronous getConnection, when the caller's stack
-// is gone: the pool reports it, and the connection-level record is dropped
-// when the pool is its direct caller.
+// mysql2: Connection#query/#execute and Pool#query/#execute are wrapped.
+// A pooled query reaches the connection after an asynchronous getConnection,
+// when the caller's stack is gone, so the pool reports it and the
+// connection-level record is dropped when the pool is its direct caller.
+// Pool#getConnection's callback is bound to the caller's request: a queued
+// checkout is completed by whichever request releases a connection.
+//
+// Recent mysql2 versions (3.2x) also publish diagnostics_channel tracing
+// channels (`mysql2:query`, `mysql2:execute`). They are not used: their
+// `start` for a pooled query fires after getConnection (caller's stack gone),
+// and result callbacks run in the socket's async context, not the caller's;
+// putting the request back needs the callback wrapped. Both needs mean
+// wrapping anyway, and one code path serves every version.
 
-import * as diagnosticsChannel from 'diagnostics_channel';
-import * as fs from 'fs';
-import * as path from 'path';
 import { callerFile, type PendingQuery, type QueryRecorder } from './queryRecorder';
-import { callAsync, ownerOf, wrapMethod } from './wrapUtils';
+import { bindCheckoutCallback, callAsync, ownerOf, wrapMethod } from './wrapUtils';
 
 const DRIVER = 'mysql2';
 
@@ -52,46 +55,10 @@ function wrapQueryMethods(proto: object | undefined, recorder: QueryRecorder, sk
   }
 }
 
-let channelsSubscribed = false;
-
-function subscribeTracingChannels(recorder: QueryRecorder): boolean {
-  if (channelsSubscribed) return true;
-  const tracingChannel = (diagnosticsChannel as { tracingChannel?: (name: string) => { subscribe(handlers: object): void } }).tracingChannel;
-  if (typeof tracingChannel !== 'function') return false;
-  const pendingByContext = new WeakMap<object, PendingQuery>();
-  for (const name of ['mysql2:query', 'mysql2:execute']) {
-    const start = (context: { query?: unknown }): void => {
-      const pending = dropIfPooled(recorder, recorder.begin(DRIVER, context?.query, start));
-      if (pending) pendingByContext.set(context, pending);
-    };
-    const finish = (context: object, failed: boolean): void => {
-      const pending = pendingByContext.get(context);
-      if (!pending) return;
-      pendingByContext.delete(context);
-      recorder.end(pending, failed);
-    };
-    tracingChannel(name).subscribe({
-      start,
-      // A synchronous throw ends with `error` and `end` and no async phase.
-      end: (context: { error?: unknown }) => {
-        if (context?.error !== undefined) finish(context, true);
-      },
-      asyncStart: () => undefined,
-      asyncEnd: (context: { error?: unknown }) => finish(context, context?.error !== undefined),
-      error: () => undefined,
-    });
-  }
-  channelsSubscribed = true;
-  return true;
-}
-
 /** Patches the connection class from mysql2/lib/base/connection.js (or lib/connection.js in older versions). */
-export function patchMysql2Connection(Connection: unknown, filename: string, recorder: QueryRecorder): void {
+export function patchMysql2Connection(Connection: unknown, recorder: QueryRecorder): void {
   const proto = typeof Connection === 'function' ? (Connection as { prototype?: object }).prototype : undefined;
   if (!proto || !ownerOf(proto, 'query')) return;
-  const libDir = filename.slice(0, filename.replace(/\\/g, '/').lastIndexOf('/mysql2/lib/') + '/mysql2/lib/'.length);
-  const publishesChannels = fs.existsSync(path.join(libDir, 'tracing.js'));
-  if (publishesChannels && subscribeTracingChannels(recorder)) return;
   wrapQueryMethods(proto, recorder, true);
 }
 
@@ -100,4 +67,5 @@ export function patchMysql2Pool(Pool: unknown, recorder: QueryRecorder): void {
   const proto = typeof Pool === 'function' ? (Pool as { prototype?: object }).prototype : undefined;
   if (!proto || !ownerOf(proto, 'query')) return;
   wrapQueryMethods(proto, recorder, false);
+  bindCheckoutCallback(proto, 'getConnection', recorder);
 }

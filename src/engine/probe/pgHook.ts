@@ -2,9 +2,11 @@
 // Pool#query reaches it only after an asynchronous connect, when the caller's
 // stack is gone. So Pool#query is wrapped too and reports the pooled query
 // itself (stack at the call, duration including the wait for a client), and
-// Client#query stays silent when pg-pool is its direct caller.
+// Client#query stays silent when pg-pool is its direct caller. The callback
+// of pool.connect(cb) is bound to the caller's request, because a queued
+// checkout is completed by whichever request releases a client.
 
-import { callAsync, wrapMethod } from './wrapUtils';
+import { bindCheckoutCallback, callAsync, wrapMethod } from './wrapUtils';
 import { callerFile, type QueryRecorder } from './queryRecorder';
 
 const DRIVER = 'pg';
@@ -51,4 +53,5 @@ export function patchPgPool(Pool: unknown, recorder: QueryRecorder): void {
     };
     return query;
   });
+  bindCheckoutCallback(proto, 'connect', recorder);
 }

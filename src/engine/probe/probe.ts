@@ -14,7 +14,7 @@ import { now } from './probeClock';
 import { PROBE_DISABLE_ENV, PROBE_SOCKET_ENV, type ProbeFeature, type ProbeMessage } from './probeMessages';
 import { ProbeTransport } from './probeTransport';
 import { QueryRecorder } from './queryRecorder';
-import { startRequestTracking, type RequestTracker } from './requestContext';
+import { NO_REQUESTS, startRequestTracking, type RequestTracker } from './requestContext';
 import { startRuntimeCollectors } from './runtimeCollectors';
 
 const STARTED = Symbol.for('hotpath.probe.started');
@@ -50,7 +50,7 @@ function start(): void {
         requests = undefined;
       }
     }
-    const recorder = new QueryRecorder(send, () => requests?.current() ?? null);
+    const recorder = new QueryRecorder(send, requests ?? NO_REQUESTS);
     transport.onClose(() => {
       recorder.enabled = false;
     });

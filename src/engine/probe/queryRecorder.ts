@@ -8,6 +8,7 @@ import { fileURLToPath } from 'url';
 import { performance } from 'perf_hooks';
 import { now } from './probeClock';
 import type { QueryDriver, QueryMessage, RequestRef } from './probeMessages';
+import type { RequestSource } from './requestContext';
 import { normalizeSql } from './sqlNormalize';
 import { firstUserFrame, parseFrame } from './stackFrames';
 
@@ -99,7 +100,7 @@ export class QueryRecorder {
 
   constructor(
     private readonly emit: (message: QueryMessage) => void,
-    private readonly currentRequest: () => RequestRef | null,
+    private readonly requests: RequestSource,
   ) {}
 
   /** Starts timing a query; undefined when capture is off or the call cannot be described. */
@@ -110,7 +111,7 @@ export class QueryRecorder {
         driver,
         sql,
         stack: captureStack(boundary),
-        request: this.currentRequest(),
+        request: this.requests.current(),
         startMs: now(),
         startPerf: performance.now(),
         done: false,
@@ -132,7 +133,8 @@ export class QueryRecorder {
         pid: process.pid,
         t: now(),
         driver: pending.driver,
-        sql: this.normalize(pending.sql),
+        // MongoDB descriptions are built already normalised (and `$in` is not a parameter).
+        sql: pending.driver === 'mongodb' ? pending.sql : this.normalize(pending.sql),
         rawLength: pending.sql.length,
         durationMs: Math.round(durationMs * 1000) / 1000,
         startMs: Math.round(pending.startMs * 1000) / 1000,
@@ -145,6 +147,32 @@ export class QueryRecorder {
     } catch {
       // No message for this query.
     }
+  }
+
+  /**
+   * Calls a driver's result callback in the request the query was issued in.
+   * Native drivers (sqlite3, for one) call back without the caller's async
+   * context, which would leave the queries issued from the callback without
+   * their request.
+   */
+  inRequestOf<T>(pending: PendingQuery, fn: () => T): T {
+    if (!this.enabled || this.requests.current() === pending.request) return fn();
+    return this.requests.run(pending.request, fn);
+  }
+
+  /**
+   * Wraps a callback so that it runs in the request current now. For pool
+   * checkouts: a waiting checkout is completed by whichever request releases
+   * a connection, in that request's context.
+   */
+  bindToCurrentRequest<F extends (this: unknown, ...args: unknown[]) => unknown>(callback: F): F {
+    if (!this.enabled) return callback;
+    const request = this.requests.current();
+    const requests = this.requests;
+    return function (this: unknown, ...args: unknown[]) {
+      if (requests.current() === request) return callback.apply(this, args);
+      return requests.run(request, () => callback.apply(this, args));
+    } as F;
   }
 
   /** Drops a query without a message (another layer reports it). */

@@ -8,10 +8,18 @@ import { AsyncLocalStorage } from 'async_hooks';
 import * as diagnosticsChannel from 'diagnostics_channel';
 import type { RequestRef } from './probeMessages';
 
-export interface RequestTracker {
+export interface RequestSource {
   current(): RequestRef | null;
+  /** Runs `fn` with `request` as the current request (for callbacks a native driver calls without context). */
+  run<T>(request: RequestRef | null, fn: () => T): T;
+}
+
+export interface RequestTracker extends RequestSource {
   stop(): void;
 }
+
+/** For when request tracking is off. */
+export const NO_REQUESTS: RequestSource = { current: () => null, run: (_request, fn) => fn() };
 
 export const REQUEST_START_CHANNEL = 'http.server.request.start';
 
@@ -36,6 +44,7 @@ export function startRequestTracking(): RequestTracker {
   channel.subscribe(onRequestStart);
   return {
     current: () => store.getStore() ?? null,
+    run: (request, fn) => (request ? store.run(request, fn) : store.exit(fn)),
     stop() {
       channel.unsubscribe(onRequestStart);
       store.disable();

@@ -35,17 +35,17 @@ export function ownerOf(start: object | null | undefined, name: string): object 
 }
 
 /**
- * When the last argument is a callback, replaces it with one that reports the
- * end of the query first (an error-first first argument marks a failure) and
- * then calls the original with the same `this` and arguments.
+ * When the last argument is a callback, replaces it with one that ends the
+ * query first (an error-first first argument marks a failure) and then calls
+ * the original with the same `this` and arguments, in the query's request.
  */
-export function wrapLastCallback(args: unknown[], onDone: (failed: boolean) => void): boolean {
+export function wrapLastCallback(args: unknown[], recorder: QueryRecorder, pending: PendingQuery): boolean {
   const index = args.length - 1;
   const callback = args[index];
   if (typeof callback !== 'function') return false;
   args[index] = function (this: unknown, ...callbackArgs: unknown[]) {
-    onDone(callbackArgs[0] instanceof Error);
-    return (callback as AnyFunction).apply(this, callbackArgs);
+    recorder.end(pending, callbackArgs[0] instanceof Error);
+    return recorder.inRequestOf(pending, () => (callback as AnyFunction).apply(this, callbackArgs));
   };
   return true;
 }
@@ -75,7 +75,7 @@ export function callSync(recorder: QueryRecorder, pending: PendingQuery | undefi
  */
 export function callAsync(recorder: QueryRecorder, pending: PendingQuery | undefined, original: AnyFunction, self: unknown, args: unknown[]): unknown {
   if (!pending) return original.apply(self, args);
-  const viaCallback = wrapLastCallback(args, (failed) => recorder.end(pending, failed));
+  const viaCallback = wrapLastCallback(args, recorder, pending);
   let result: unknown;
   try {
     result = original.apply(self, args);
@@ -103,4 +103,21 @@ export function callAsync(recorder: QueryRecorder, pending: PendingQuery | undef
   }
   recorder.end(pending, false);
   return result;
+}
+
+/** Wraps a checkout method (pool.connect(cb), pool.getConnection(cb)) so that its callback runs in the caller's request. */
+export function bindCheckoutCallback(proto: object | undefined, name: string, recorder: QueryRecorder): void {
+  wrapMethod(ownerOf(proto, name), name, (original) =>
+    function checkout(this: unknown, ...args: unknown[]): unknown {
+      const last = args.length - 1;
+      if (typeof args[last] === 'function') {
+        try {
+          args[last] = recorder.bindToCurrentRequest(args[last] as AnyFunction);
+        } catch {
+          // Unbound: the callback runs as it would without the probe.
+        }
+      }
+      return original.apply(this, args);
+    },
+  );
 }
