@@ -20,7 +20,51 @@ export interface RequestSpec {
 
 export interface StageSpec {
   durationSec: number;
+  /** Connections (closed model), or with `rate` the most requests in flight at once. */
   connections: number;
+  /**
+   * Target request rate (requests/s over all connections): an open model in
+   * which latency is measured from when each request was due, so a slow
+   * service cannot hide its queueing (coordinated omission).
+   */
+  rate?: number;
+}
+
+/** `load.stress`: a ladder of rising concurrency until the error rate or p95 crosses a limit. */
+export interface StressSpec {
+  startConnections: number;
+  /** Connections added per step; when absent the connections are multiplied by `factor`. */
+  step: number | null;
+  factor: number;
+  maxConnections: number;
+  stepDurationSec: number;
+  /** Seconds at the start of each step not counted in its figures (the queue settling after the change). */
+  settleSec: number;
+  /** Seconds of load before the first step, not counted (JIT warm-up, connection set-up). */
+  warmupSec: number;
+  /** Error rate (0–1) beyond which a step is past the breaking point. */
+  maxErrorRate: number;
+  /** p95 in ms beyond which a step is past the breaking point. */
+  maxP95Ms: number;
+}
+
+/** `load.spike`: base load, a jump to `factor`× for a while, then base load again. */
+export interface SpikeSpec {
+  baseConnections: number;
+  factor: number;
+  baseDurationSec: number;
+  spikeDurationSec: number;
+  recoveryDurationSec: number;
+  /** Recovered when a one-second p95 is within this many percent of the pre-spike p95. */
+  tolerancePct: number;
+}
+
+/** `load.soak`: long constant load compared between its first and last windows. */
+export interface SoakSpec {
+  durationSec: number;
+  connections: number;
+  windowSec: number;
+  warmupSec: number;
 }
 
 export interface HotpathConfig {
@@ -39,6 +83,13 @@ export interface HotpathConfig {
     stages: StageSpec[];
     scenario: Scenario;
     allowNonLoopback: boolean;
+    /** Artillery or k6 scenario file, relative to the config file (engines "artillery" and "k6"). */
+    scenarioFile: string | null;
+    /** Seconds after which a request counts as timed out. */
+    timeoutSec: number;
+    stress: StressSpec;
+    spike: SpikeSpec;
+    soak: SoakSpec;
   };
   profile: {
     backend: ProfileBackend;
@@ -50,6 +101,10 @@ export interface HotpathConfig {
     sliceSeconds: number;
   };
   budgets: Record<string, string>;
+  analysis: {
+    /** Run-time N+1 rule: within one request, this many repeats from one call site costing this much together. */
+    nPlusOne: { minRepeats: number; minTotalMs: number };
+  };
 }
 
 export interface LoadedConfig {
@@ -97,7 +152,7 @@ export function loadConfig(file: string): LoadedConfig {
 export function parseConfig(raw: unknown, file = 'hotpath.config.json'): HotpathConfig {
   const v = new Validator(file);
   const top = v.object(raw, '$');
-  v.onlyKeys(top, '$', ['$schema', 'service', 'load', 'profile', 'budgets']);
+  v.onlyKeys(top, '$', ['$schema', 'service', 'load', 'profile', 'budgets', 'analysis']);
 
   const s = v.object(top.service, '$.service');
   v.onlyKeys(s, '$.service', ['command', 'args', 'cwd', 'env', 'readyUrl', 'readyTimeoutMs']);
@@ -111,30 +166,50 @@ export function parseConfig(raw: unknown, file = 'hotpath.config.json'): Hotpath
   };
 
   const l = top.load === undefined ? {} : v.object(top.load, '$.load');
-  v.onlyKeys(l, '$.load', ['engine', 'target', 'requests', 'stages', 'scenario', 'allowNonLoopback', 'scenarioFile']);
+  v.onlyKeys(l, '$.load', ['engine', 'target', 'requests', 'stages', 'scenario', 'allowNonLoopback', 'scenarioFile', 'timeoutSec', 'stress', 'spike', 'soak']);
+  const scenario: Scenario = l.scenario === undefined ? 'load' : v.oneOf(l.scenario, '$.load.scenario', SCENARIOS);
   const requests =
     l.requests === undefined
       ? [{ method: 'GET', path: '/', weight: 1 }]
       : v.array(l.requests, '$.load.requests', 1).map((r, i) => parseRequest(v, r, `$.load.requests[${i}]`));
-  const stages =
+  const stages: StageSpec[] =
     l.stages === undefined
-      ? [{ durationSec: 10, connections: 10 }]
+      ? // A baseline is the service without contention: one connection.
+        [{ durationSec: 10, connections: scenario === 'baseline' ? 1 : 10 }]
       : v.array(l.stages, '$.load.stages', 1).map((st, i) => {
           const p = `$.load.stages[${i}]`;
           const o = v.object(st, p);
-          v.onlyKeys(o, p, ['durationSec', 'connections']);
+          v.onlyKeys(o, p, ['durationSec', 'connections', 'rate']);
+          if (o.connections === undefined && o.rate === undefined) v.fail(p, 'an object with "connections", "rate" or both', o);
+          const rate = o.rate === undefined ? undefined : v.number(o.rate, `${p}.rate`, 0.1, 1_000_000);
           return {
             durationSec: v.number(o.durationSec, `${p}.durationSec`, 1, 86400),
-            connections: v.integer(o.connections, `${p}.connections`, 1, 10000),
+            connections: o.connections === undefined ? DEFAULT_RATE_CONNECTIONS : v.integer(o.connections, `${p}.connections`, 1, 10000),
+            ...(rate === undefined ? {} : { rate }),
           };
         });
+  const engine: LoadEngine = l.engine === undefined ? 'autocannon' : v.oneOf(l.engine, '$.load.engine', ENGINES);
+  const scenarioFile = l.scenarioFile === undefined ? null : v.string(l.scenarioFile, '$.load.scenarioFile');
+  if (engine !== 'autocannon' && scenarioFile === null) {
+    v.fail('$.load.scenarioFile', `the ${engine} scenario file to run (load.engine is "${engine}")`, undefined);
+  }
+  if (engine !== 'autocannon' && (scenario === 'stress' || scenario === 'spike' || scenario === 'soak')) {
+    throw new HotpathError(
+      `${file}: $.load.scenario "${scenario}" is run by the embedded autocannon engine; with load.engine "${engine}" the phases come from the scenario file, so use "load" or "baseline".`,
+    );
+  }
   const load: HotpathConfig['load'] = {
-    engine: l.engine === undefined ? 'autocannon' : v.oneOf(l.engine, '$.load.engine', ENGINES),
+    engine,
     target: l.target === undefined ? 'http://127.0.0.1:${port}' : v.url(l.target, '$.load.target'),
     requests,
     stages,
-    scenario: l.scenario === undefined ? 'load' : v.oneOf(l.scenario, '$.load.scenario', SCENARIOS),
+    scenario,
     allowNonLoopback: l.allowNonLoopback === undefined ? false : v.boolean(l.allowNonLoopback, '$.load.allowNonLoopback'),
+    scenarioFile,
+    timeoutSec: l.timeoutSec === undefined ? 10 : v.number(l.timeoutSec, '$.load.timeoutSec', 0.1, 3600),
+    stress: parseStress(v, l.stress),
+    spike: parseSpike(v, l.spike),
+    soak: parseSoak(v, l.soak),
   };
 
   const pr = top.profile === undefined ? {} : v.object(top.profile, '$.profile');
@@ -154,7 +229,74 @@ export function parseConfig(raw: unknown, file = 'hotpath.config.json'): Hotpath
   };
 
   const budgets = top.budgets === undefined ? {} : v.stringMap(top.budgets, '$.budgets');
-  return { service, load, profile, budgets };
+  const an = top.analysis === undefined ? {} : v.object(top.analysis, '$.analysis');
+  v.onlyKeys(an, '$.analysis', ['nPlusOne']);
+  const n1 = an.nPlusOne === undefined ? {} : v.object(an.nPlusOne, '$.analysis.nPlusOne');
+  v.onlyKeys(n1, '$.analysis.nPlusOne', ['minRepeats', 'minTotalMs']);
+  const analysis: HotpathConfig['analysis'] = {
+    nPlusOne: {
+      // Sentry's defaults: 5 repeats, 50 ms together.
+      minRepeats: n1.minRepeats === undefined ? 5 : v.integer(n1.minRepeats, '$.analysis.nPlusOne.minRepeats', 2, 10000),
+      minTotalMs: n1.minTotalMs === undefined ? 50 : v.number(n1.minTotalMs, '$.analysis.nPlusOne.minTotalMs', 0, 600000),
+    },
+  };
+  return { service, load, profile, budgets, analysis };
+}
+
+/** In-flight limit of a rate stage that names no connections. */
+export const DEFAULT_RATE_CONNECTIONS = 64;
+
+function parseStress(v: Validator, raw: unknown): StressSpec {
+  const p = '$.load.stress';
+  const o = raw === undefined ? {} : v.object(raw, p);
+  v.onlyKeys(o, p, ['startConnections', 'step', 'factor', 'maxConnections', 'stepDurationSec', 'settleSec', 'warmupSec', 'maxErrorRate', 'maxP95Ms']);
+  if (o.step !== undefined && o.factor !== undefined) {
+    throw new HotpathError(`${v.file}: ${p} sets both "step" and "factor"; use "step" to add connections per step or "factor" to multiply them.`);
+  }
+  const spec: StressSpec = {
+    startConnections: o.startConnections === undefined ? 1 : v.integer(o.startConnections, `${p}.startConnections`, 1, 10000),
+    step: o.step === undefined ? null : v.integer(o.step, `${p}.step`, 1, 10000),
+    factor: o.factor === undefined ? 2 : v.number(o.factor, `${p}.factor`, 1.1, 100),
+    maxConnections: o.maxConnections === undefined ? 512 : v.integer(o.maxConnections, `${p}.maxConnections`, 1, 10000),
+    stepDurationSec: o.stepDurationSec === undefined ? 10 : v.number(o.stepDurationSec, `${p}.stepDurationSec`, 1, 3600),
+    settleSec: o.settleSec === undefined ? 1 : v.number(o.settleSec, `${p}.settleSec`, 0, 600),
+    warmupSec: o.warmupSec === undefined ? 3 : v.number(o.warmupSec, `${p}.warmupSec`, 0, 600),
+    maxErrorRate: o.maxErrorRate === undefined ? 0.01 : v.number(o.maxErrorRate, `${p}.maxErrorRate`, 0, 1),
+    maxP95Ms: o.maxP95Ms === undefined ? 1000 : v.number(o.maxP95Ms, `${p}.maxP95Ms`, 0.001, 3_600_000),
+  };
+  if (spec.maxConnections < spec.startConnections) v.fail(`${p}.maxConnections`, `at least startConnections (${spec.startConnections})`, spec.maxConnections);
+  if (spec.settleSec >= spec.stepDurationSec) v.fail(`${p}.settleSec`, `less than stepDurationSec (${spec.stepDurationSec})`, spec.settleSec);
+  return spec;
+}
+
+function parseSpike(v: Validator, raw: unknown): SpikeSpec {
+  const p = '$.load.spike';
+  const o = raw === undefined ? {} : v.object(raw, p);
+  v.onlyKeys(o, p, ['baseConnections', 'factor', 'baseDurationSec', 'spikeDurationSec', 'recoveryDurationSec', 'tolerancePct']);
+  return {
+    baseConnections: o.baseConnections === undefined ? 5 : v.integer(o.baseConnections, `${p}.baseConnections`, 1, 10000),
+    factor: o.factor === undefined ? 5 : v.number(o.factor, `${p}.factor`, 1.1, 1000),
+    baseDurationSec: o.baseDurationSec === undefined ? 10 : v.number(o.baseDurationSec, `${p}.baseDurationSec`, 2, 3600),
+    spikeDurationSec: o.spikeDurationSec === undefined ? 10 : v.number(o.spikeDurationSec, `${p}.spikeDurationSec`, 1, 3600),
+    recoveryDurationSec: o.recoveryDurationSec === undefined ? 20 : v.number(o.recoveryDurationSec, `${p}.recoveryDurationSec`, 2, 3600),
+    tolerancePct: o.tolerancePct === undefined ? 20 : v.number(o.tolerancePct, `${p}.tolerancePct`, 0, 1000),
+  };
+}
+
+function parseSoak(v: Validator, raw: unknown): SoakSpec {
+  const p = '$.load.soak';
+  const o = raw === undefined ? {} : v.object(raw, p);
+  v.onlyKeys(o, p, ['durationSec', 'connections', 'windowSec', 'warmupSec']);
+  const spec: SoakSpec = {
+    durationSec: o.durationSec === undefined ? 600 : v.number(o.durationSec, `${p}.durationSec`, 10, 7 * 86400),
+    connections: o.connections === undefined ? 10 : v.integer(o.connections, `${p}.connections`, 1, 10000),
+    windowSec: o.windowSec === undefined ? 60 : v.number(o.windowSec, `${p}.windowSec`, 1, 86400),
+    warmupSec: o.warmupSec === undefined ? 5 : v.number(o.warmupSec, `${p}.warmupSec`, 0, 3600),
+  };
+  if (spec.warmupSec + 2 * spec.windowSec > spec.durationSec) {
+    v.fail(`${p}.durationSec`, `at least warmupSec + 2 × windowSec (${spec.warmupSec + 2 * spec.windowSec}) so that a first and a last window can be compared`, spec.durationSec);
+  }
+  return spec;
 }
 
 function parseRequest(v: Validator, raw: unknown, p: string): RequestSpec {
@@ -204,7 +346,7 @@ export function substitutePort(config: HotpathConfig, port: number): HotpathConf
 type Obj = Record<string, unknown>;
 
 class Validator {
-  constructor(private readonly file: string) {}
+  constructor(readonly file: string) {}
 
   fail(at: string, expected: string, got: unknown): never {
     const shown = typeof got === 'string' ? JSON.stringify(got) : got === undefined ? 'nothing' : JSON.stringify(got);

@@ -91,7 +91,7 @@ export class BenchmarkRun {
     // The probe goes in through NODE_OPTIONS so children and cluster workers load it too.
     const probePath = this.options.probePath === undefined ? path.join(__dirname, 'probe.js') : this.options.probePath;
     const sourceMaps = new SourceMapResolver();
-    const collector = new ProbeCollector(this.clockStart, loaded.root, undefined, sourceMaps);
+    const collector = new ProbeCollector(this.clockStart, loaded.root, config.analysis.nPlusOne, sourceMaps);
     let probeServer: ProbeServer | null = null;
     if (probePath && fs.existsSync(probePath)) {
       probeServer = new ProbeServer();

@@ -7,6 +7,11 @@ const Database = require('better-sqlite3');
 const PRODUCTS = 200;
 const CUSTOMERS = 50;
 const ORDERS = 500;
+// Page views and clicks. Deliberately not indexed by customer: counting one
+// customer's events scans the table (a few ms), which is what makes the N+1
+// in orders.js cost what it would against a real database over a network.
+const CUSTOMER_EVENTS = 8000;
+const EVENT_KINDS = ['view', 'click', 'search', 'cart'];
 
 const CATEGORIES = ['books', 'garden', 'kitchen', 'music', 'outdoor', 'toys', 'tools', 'games'];
 const ADJECTIVES = ['Compact', 'Deluxe', 'Classic', 'Rugged', 'Silent', 'Bright', 'Modular', 'Vintage'];
@@ -56,6 +61,12 @@ function createDatabase() {
       status TEXT NOT NULL,
       created_at TEXT NOT NULL
     );
+    CREATE TABLE customer_events (
+      id INTEGER PRIMARY KEY,
+      customer_id INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      at INTEGER NOT NULL
+    );
     CREATE TABLE order_items (
       id INTEGER PRIMARY KEY,
       order_id INTEGER NOT NULL REFERENCES orders(id),
@@ -74,6 +85,7 @@ function seed(db, random) {
   const insertProduct = db.prepare('INSERT INTO products (id, sku, name, category, price_cents, stock) VALUES (?, ?, ?, ?, ?, ?)');
   const insertCustomer = db.prepare('INSERT INTO customers (id, name, email, city) VALUES (?, ?, ?, ?)');
   const insertOrder = db.prepare('INSERT INTO orders (id, customer_id, status, created_at) VALUES (?, ?, ?, ?)');
+  const insertEvent = db.prepare('INSERT INTO customer_events (customer_id, kind, at) VALUES (?, ?, ?)');
   const insertItem = db.prepare('INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)');
   const prices = [];
 
@@ -99,6 +111,9 @@ function seed(db, random) {
         const productId = 1 + Math.floor(random() * PRODUCTS);
         insertItem.run(id, productId, 1 + Math.floor(random() * 4), prices[productId]);
       }
+    }
+    for (let n = 0; n < CUSTOMER_EVENTS; n++) {
+      insertEvent.run(1 + Math.floor(random() * CUSTOMERS), pick(random, EVENT_KINDS), start + n * 60_000);
     }
   })();
 }

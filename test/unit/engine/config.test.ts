@@ -16,6 +16,9 @@ test('a minimal config gets documented defaults', () => {
   assert.equal(c.profile.backend, 'inspector');
   assert.equal(c.service.readyTimeoutMs, 20000);
   assert.equal(c.load.allowNonLoopback, false);
+  assert.deepEqual(c.analysis.nPlusOne, { minRepeats: 5, minTotalMs: 50 });
+  assert.deepEqual(parseConfig({ ...minimal, analysis: { nPlusOne: { minTotalMs: 10 } } }).analysis.nPlusOne, { minRepeats: 5, minTotalMs: 10 });
+  assert.throws(() => parseConfig({ ...minimal, analysis: { nPlusOne: { minRepeats: 1 } } }), /\$\.analysis\.nPlusOne\.minRepeats should be a whole number from 2/);
 });
 
 test('errors name the file, the JSON path and what was expected', () => {
@@ -61,7 +64,7 @@ test('loadConfig reports a missing file and malformed JSON in one sentence', () 
 test('the demo config and the JSON schema agree on the top-level shape', () => {
   const root = path.resolve(__dirname, '../../../..');
   const schema = JSON.parse(fs.readFileSync(path.join(root, 'schema/hotpath.config.schema.json'), 'utf8'));
-  assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'budgets', 'load', 'profile', 'service']);
+  assert.deepEqual(Object.keys(schema.properties).sort(), ["$schema", "analysis", "budgets", "load", "profile", "service"]);
   const demo = path.join(root, 'examples/demo/hotpath.config.json');
   if (fs.existsSync(demo)) assert.doesNotThrow(() => loadConfig(demo));
 });
