@@ -4,6 +4,7 @@
 import { runCommand } from './runCommand';
 import { analyzeCommand } from './analyzeCommand';
 import { reportCommand } from './reportCommand';
+import { compareCommand } from './compareCommand';
 import { UsageError } from './args';
 import { HotpathError } from '../engine/events';
 
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'report':
         return await reportCommand(rest);
       case 'compare':
+        return await compareCommand(rest);
       case 'lint':
         process.stderr.write(`hotpath: "${command}" is not available in this version yet; see the README for what is.\n`);
         return 2;
