@@ -178,12 +178,11 @@ export class ProbeCollector {
       this.slowest.sort((a, b) => b.durationMs - a.durationMs);
       if (this.slowest.length > 20) this.slowest.pop();
     }
-    const requestId = (q.request as { id?: number } | null)?.id;
     this.detector.add({
       sql: q.sql,
       durationMs: q.durationMs,
       callSite: site,
-      requestKey: q.request && requestId !== undefined ? `${q.pid}:${requestId}` : null,
+      requestKey: q.request ? `${q.pid}:${q.request.id}` : null,
       route,
     });
   }

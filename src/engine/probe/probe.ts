@@ -35,7 +35,7 @@ function start(): void {
   const transport = new ProbeTransport(socketPath);
   const send = (message: ProbeMessage): void => transport.send(message);
 
-  send({ type: 'hello', pid: process.pid, t: now(), ppid: process.ppid, argv: process.argv.slice(), nodeVersion: process.version });
+  transport.sendPinned({ type: 'hello', pid: process.pid, t: now(), ppid: process.ppid, argv: process.argv.slice(), nodeVersion: process.version } satisfies ProbeMessage);
 
   const collectors = startRuntimeCollectors(send, () => transport.takeDropped(), disabled);
   transport.onClose(() => collectors.stop());

@@ -84,6 +84,8 @@ export interface CallSite {
 }
 
 export interface RequestRef {
+  /** Sequence number of the request within its process: queries of one request share it (N+1 detection). */
+  id: number;
   method: string;
   /** The request path without its query string. */
   path: string;
@@ -128,7 +130,7 @@ function isCallSite(value: unknown): value is CallSite {
 }
 
 function isRequestRef(value: unknown): value is RequestRef {
-  return isObject(value) && isString(value.method) && isString(value.path);
+  return isObject(value) && isNumber(value.id) && isString(value.method) && isString(value.path);
 }
 
 /**

@@ -18,6 +18,8 @@ const WRITE_CHUNK_BYTES = 256 * 1024;
 
 export class ProbeTransport {
   private readonly queue: string[] = [];
+  /** Messages that are never dropped and go out first (the process's hello). */
+  private pinned = '';
   private head = 0;
   private queuedBytes = 0;
   private dropped = 0;
@@ -73,6 +75,21 @@ export class ProbeTransport {
     this.scheduleFlush();
   }
 
+  /**
+   * Queues a message that must arrive whatever follows it: a service that
+   * issues thousands of queries before the socket connects (seeding a
+   * database at start) would otherwise push its own hello out of the queue.
+   */
+  sendPinned(message: object): void {
+    if (this.closed) return;
+    try {
+      this.pinned += JSON.stringify(message) + '\n';
+    } catch {
+      return;
+    }
+    this.scheduleFlush();
+  }
+
   /** Messages dropped since the previous call. */
   takeDropped(): number {
     const dropped = this.dropped;
@@ -122,6 +139,11 @@ export class ProbeTransport {
     const socket = this.socket;
     if (!socket || this.closed || !this.connected) return;
     try {
+      if (this.pinned) {
+        const pinned = this.pinned;
+        this.pinned = '';
+        if (!socket.write(pinned)) this.blocked = true;
+      }
       while (!this.blocked && this.head < this.queue.length) {
         let chunk = '';
         while (this.head < this.queue.length && (chunk.length === 0 || chunk.length + this.queue[this.head].length <= WRITE_CHUNK_BYTES)) {

@@ -32,11 +32,12 @@ export function requestPath(url: string | undefined): string {
 
 export function startRequestTracking(): RequestTracker {
   const store = new AsyncLocalStorage<RequestRef>();
+  let sequence = 0;
   const channel = diagnosticsChannel.channel(REQUEST_START_CHANNEL);
   const onRequestStart = (message: unknown): void => {
     try {
       const request = (message as { request?: { method?: string; url?: string } }).request;
-      if (request) store.enterWith({ method: request.method ?? 'GET', path: requestPath(request.url) });
+      if (request) store.enterWith({ id: ++sequence, method: request.method ?? 'GET', path: requestPath(request.url) });
     } catch {
       // No context for this request.
     }

@@ -126,7 +126,7 @@ test('parseProbeMessage accepts each message type and rejects malformed ones', (
     { ...base, type: 'eventLoop', delay: { min: 0, max: 3, mean: 1, p50: 1, p90: 2, p99: 3 }, utilization: 0.5 },
     {
       ...base, type: 'query', driver: 'pg', sql: 'SELECT ?', rawLength: 8, durationMs: 1, startMs: 1,
-      stack: ['/a.js:1:1'], callSite: { file: '/a.js', line: 1, column: 1 }, request: { method: 'GET', path: '/' },
+      stack: ['/a.js:1:1'], callSite: { file: '/a.js', line: 1, column: 1 }, request: { id: 1, method: 'GET', path: '/' },
     },
     { ...base, type: 'query', driver: 'mongodb', sql: 'db.x.find({})', rawLength: 13, durationMs: 1, startMs: 1, stack: [], callSite: null, request: null, failed: true },
   ];

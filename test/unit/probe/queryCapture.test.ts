@@ -130,13 +130,13 @@ test('callbacks run in the request of the query even when the driver calls back 
     },
   };
   const { recorder: r } = recorder(requests);
-  const ordersRequest = { method: 'GET', path: '/orders' };
+  const ordersRequest = { id: 1, method: 'GET', path: '/orders' };
   current = ordersRequest;
   const pending = r.begin('sqlite3', 'SELECT 1', callAsync);
   let seenInCallback: RequestRef | null = null;
   let finish: (() => void) | undefined;
   callAsync(r, pending, (_sql: unknown, done: unknown) => { finish = done as () => void; }, null, ['SELECT 1', () => (seenInCallback = current)]);
-  current = { method: 'GET', path: '/other' }; // a native driver calls back in some other context
+  current = { id: 2, method: 'GET', path: '/other' }; // a native driver calls back in some other context
   finish?.();
   assert.equal(seenInCallback, ordersRequest);
 
@@ -144,7 +144,7 @@ test('callbacks run in the request of the query even when the driver calls back 
   current = ordersRequest;
   const rebound = r.bindToCurrentRequest(() => current);
   current = null;
-  assert.deepEqual(bound(), { method: 'GET', path: '/other' });
+  assert.deepEqual(bound(), { id: 2, method: 'GET', path: '/other' });
   assert.equal(rebound(), ordersRequest);
 });
 
