@@ -88,7 +88,7 @@ test('the probe streams hello, memory, GC, event-loop and per-request query mess
     assert.equal(perRow[0].stack[0], `${ordersFile}:${perRow[0].callSite?.line}:${perRow[0].callSite?.column}`);
 
     // Seeding at start-up runs outside any request.
-    assert.ok(ofType('query').some((q) => q.request === null && q.sql.startsWith('INSERT INTO orders')));
+    assert.ok(ofType('query').some((q) => q.request === null && q.sql.startsWith('INSERT INTO ')));
     // Other requests' queries carry their own paths.
     assert.ok(ofType('query').some((q) => q.request?.path === '/export/alloc'));
     assert.equal(server.stats.garbageLines, 0);
