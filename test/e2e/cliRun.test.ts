@@ -122,7 +122,7 @@ test('no process survives a finished run or a cancelled one, even one that ignor
     let sent = false;
     const r = await runCli(['run', '--config', file, '--out', out], {
       onStderr: (text, kill) => {
-        if (cancel && !sent && /hotpath: Load:/.test(text)) {
+        if (cancel && !sent && /hotpath: Load\b/.test(text)) {
           sent = true;
           setTimeout(() => kill('SIGINT'), 800);
         }

@@ -126,7 +126,11 @@ test('Run Benchmark in VS Code: live dashboard, Runs tree, Report view, Stop Ben
     const firstRun = await waitFor(() => Promise.resolve(savedRuns(runsDir)), (runs) => runs.length === 1, 'the run to be saved', RUN_TIMEOUT_MS);
     t.diagnostic(`run saved at ${elapsed()}: ${path.basename(firstRun[0].dir)}`);
     const record = firstRun[0].record;
-    assert.equal(record.status, 'passed', `run.json says passed (error: ${record.error})`);
+    // The run completed and was judged against its budgets. Whether p95 stays
+    // under the demo's 500 ms budget depends on how loaded the machine is, so
+    // either verdict is a completed run; error or cancelled is not.
+    assert.ok(record.status === 'passed' || record.status === 'failed', `run.json says ${record.status} (error: ${record.error})`);
+
     assert.ok(record.load && record.load.requests.total > 0, 'run.json counts the requests it sent');
     assert.ok(fs.existsSync(path.join(firstRun[0].dir, 'cpu.cpuprofile')), 'the run directory holds cpu.cpuprofile');
 
@@ -145,7 +149,7 @@ test('Run Benchmark in VS Code: live dashboard, Runs tree, Report view, Stop Ben
 
     // The service is gone once the run has ended.
     await assertNoSurvivors(server, preexisting, 'after the finished run');
-    assert.match(await wb.waitForNotification(/Hotpath run passed/, 10_000), /req\/s/);
+    assert.match(await wb.waitForNotification(new RegExp(`Hotpath run ${record.status}`), 10_000), /req\/s/);
 
     // The dashboard says the run is over and the tiles keep the last figures.
     const endPhase = await waitFor(
