@@ -306,14 +306,20 @@ function parseRequest(v: Validator, raw: unknown, p: string): RequestSpec {
   if (!reqPath.startsWith('/')) v.fail(`${p}.path`, 'a path starting with "/"', reqPath);
   const method = o.method === undefined ? 'GET' : v.string(o.method, `${p}.method`).toUpperCase();
   if (!METHODS.includes(method)) v.fail(`${p}.method`, `one of ${METHODS.join(', ')}`, method);
+  let headers = o.headers === undefined ? undefined : v.stringMap(o.headers, `${p}.headers`);
+  let body: string | undefined;
+  if (typeof o.body === 'string') body = o.body;
+  else if (o.body !== undefined) {
+    // A JSON object body is sent as JSON: it says so unless the headers already say otherwise.
+    body = JSON.stringify(v.object(o.body, `${p}.body`));
+    if (!Object.keys(headers ?? {}).some((h) => h.toLowerCase() === 'content-type')) headers = { ...headers, 'content-type': 'application/json' };
+  }
   return {
     method,
     path: reqPath,
     weight: o.weight === undefined ? 1 : v.integer(o.weight, `${p}.weight`, 1, 1000),
-    ...(o.headers === undefined ? {} : { headers: v.stringMap(o.headers, `${p}.headers`) }),
-    ...(o.body === undefined
-      ? {}
-      : { body: typeof o.body === 'string' ? o.body : JSON.stringify(v.object(o.body, `${p}.body`)) }),
+    ...(headers === undefined ? {} : { headers }),
+    ...(body === undefined ? {} : { body }),
   };
 }
 

@@ -12,7 +12,10 @@ import { captureEnvironment } from './environment';
 import { CancellationSource, CancellationToken, CancelledError, Emitter, HotpathError } from './events';
 import { freePort } from './freePort';
 import { InspectorClient } from './inspectorClient';
-import { AutocannonDriver, LoadResult } from './load/autocannonDriver';
+import type { LoadResult } from './load/loadResult';
+import { describeLoad, LoadRunner, preflightLoad } from './load/loadRunner';
+import { applyHeapGrowth } from './load/scenarios/soak';
+import { processTreeCpuSeconds } from './load/serviceCpu';
 import { assertLoopbackTarget } from './load/loopbackGuard';
 import { waitUntilReady } from './readiness';
 import { RunEvent, RunPhase } from './runEvents';
@@ -72,9 +75,8 @@ export class BenchmarkRun {
     const port = await freePort();
     const config = substitutePort(loaded.config, port);
     assertLoopbackTarget(config.load.target, config.load.allowNonLoopback);
-    if (config.load.engine !== 'autocannon') {
-      throw new HotpathError(`load.engine "${config.load.engine}" is not available in this version; use "autocannon".`);
-    }
+    // Artillery/k6 installed, scenario file readable, every URL in it loopback: checked before anything starts.
+    preflightLoad(config.load, loaded.root, port);
     if (config.profile.backend !== 'inspector') {
       throw new HotpathError(`profile.backend "${config.profile.backend}" is not available in this version; use "inspector".`);
     }
@@ -178,15 +180,19 @@ export class BenchmarkRun {
         });
       }
 
-      this.phase('load', `Load: ${config.load.stages.map((s) => `${s.connections} connections for ${s.durationSec} s`).join(', then ')}`);
-      const driver = new AutocannonDriver();
-      driver.onTick.event((tick) => this.onEvent.fire({ type: 'loadTick', tick }));
-      load = await driver.run({
-        target: config.load.target,
-        requests: config.load.requests,
-        stages: config.load.stages,
+      this.phase('load', describeLoad(config.load));
+      const loadRunner = new LoadRunner();
+      loadRunner.onTick.event((tick) => this.onEvent.fire({ type: 'loadTick', tick }));
+      // Stages of a scenario (stress steps, the spike…) are announced as 'load' phase events.
+      loadRunner.onStage.event((s) => this.phase('load', s.message));
+      load = await loadRunner.run({
+        load: config.load,
+        root: loaded.root,
+        port,
         clockStart: this.clockStart,
         token: internal.token,
+        serviceCpuSeconds: () => processTreeCpuSeconds(service.pid),
+        artifactDir: staged.dir,
       });
       if (internal.token.isCancelled()) throw new CancelledError(internal.token.reason());
     } catch (err) {
@@ -267,7 +273,8 @@ export class BenchmarkRun {
       }
     }
     this.addProbeData(record, collector.finish(service.pid ?? null, record.durationMs));
-    if (load) staged.writeFile('latency.hdr', load.histogram);
+    applyHeapGrowth(record.load, record.heap);
+    if (load?.histogram) staged.writeFile('latency.hdr', load.histogram);
     if (heapProfile) {
       staged.writeFile('heap.heapprofile', JSON.stringify(heapProfile));
       record.heap = { ...(record.heap ?? { timeline: [], growthPct: null }), profile: 'heap.heapprofile' };

@@ -1,0 +1,178 @@
+// The shape of `run.json` `load` (CONTRACT.md), whichever engine produced it.
+// All times `t`, `startT`, `endT` are milliseconds since the run's start: the
+// same clock as the CPU, heap and event-loop timelines.
+
+import type { LoadEngine } from '../config';
+import type { LoadTick } from '../runEvents';
+import type { LatencySummary } from './latencyHistogram';
+
+export interface EndpointResult {
+  method: string;
+  path: string;
+  requests: number;
+  throughputRps: number;
+  latencyMs: { p50: number; p95: number; p99: number; mean: number; max: number };
+  errorRate: number;
+}
+
+/** One second of load (the last point may cover up to 1.5 s). */
+export interface TimelinePoint {
+  t: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** non2xx + timeouts + connection. */
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+  connection: number;
+}
+
+/** What subscribers get once a second: the timeline point plus running totals and the current stage. */
+export interface LoadTickDetail extends LoadTick {
+  non2xx: number;
+  timeouts: number;
+  connection: number;
+  /** The stage or step the load is in, e.g. "step 3: 4 connections". */
+  stage?: string;
+}
+
+export type StageKind = 'warmup' | 'stage' | 'step' | 'base' | 'spike' | 'recovery' | 'soak';
+
+/** A span of the run with its own figures: a configured stage, a stress step, the spike, … */
+export interface StageResult {
+  label: string;
+  kind: StageKind;
+  /** Connections (closed model) or, for a rate stage, the in-flight limit. */
+  connections: number;
+  /** Target requests/s of a rate stage (open model). */
+  rate?: number;
+  startT: number;
+  endT: number;
+  /** Figures count responses from here to endT (later than startT when the stage has a settling time). */
+  measuredFromT: number;
+  requests: number;
+  rps: number;
+  latencyMs: LatencySummary;
+  errors: number;
+  errorRate: number;
+  /** The service's CPU time over the measured span, percent of one core; null when it could not be read. */
+  cpuPct: number | null;
+}
+
+export interface StressStep {
+  connections: number;
+  rps: number;
+  /** Mean latency, ms. */
+  avg: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errorRate: number;
+  cpuPct: number | null;
+  requests: number;
+  startT: number;
+  endT: number;
+  withinLimits: boolean;
+  /** Why a step is past the limits, in words. */
+  reason: string | null;
+}
+
+export interface StressResult {
+  question: string;
+  limits: { maxErrorRate: number; maxP95Ms: number };
+  steps: StressStep[];
+  /** The highest step within the limits. */
+  maxSustainable: { connections: number; rps: number; p95: number; cpuPct: number | null } | null;
+  /** The first step beyond the limits. */
+  breakingPoint: { connections: number; rps: number; p95: number; errorRate: number; reason: string } | null;
+}
+
+export interface SpikeResult {
+  question: string;
+  baseConnections: number;
+  spikeConnections: number;
+  spikeStartT: number;
+  spikeEndT: number;
+  baselineP95Ms: number;
+  baseRps: number;
+  spikeP95Ms: number;
+  spikeRps: number;
+  spikeErrorRate: number;
+  tolerancePct: number;
+  /** baselineP95Ms × (1 + tolerancePct/100). */
+  thresholdMs: number;
+  recovered: boolean;
+  /** From the end of the spike to the start of the first one-second window whose p95 is within the threshold; null if it never was. */
+  recoveryMs: number | null;
+}
+
+export interface SoakWindow {
+  startT: number;
+  endT: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errorRate: number;
+}
+
+export interface SoakResult {
+  question: string;
+  connections: number;
+  windowSec: number;
+  windows: SoakWindow[];
+  first: SoakWindow;
+  last: SoakWindow;
+  /** (last p95 − first p95) / first p95, percent: positive is slower. */
+  p95DegradationPct: number;
+  /** (first rps − last rps) / first rps, percent: positive is fewer requests served. */
+  throughputDegradationPct: number;
+  /**
+   * Heap growth, percent: the lowest heap used in the last window against the
+   * lowest in the first (heap after collections); the probe's fit over the
+   * whole run when a window has no heap samples. Null until the runner sets it.
+   */
+  heapGrowthPct: number | null;
+  heap?: { firstTroughBytes: number | null; lastTroughBytes: number | null; runGrowthPct: number | null };
+}
+
+export interface ExternalReport {
+  tool: 'artillery' | 'k6';
+  /** The scenario file as given in the config. */
+  scenarioFile: string;
+  /** The tool's own report files, saved beside run.json. */
+  files: string[];
+}
+
+export interface LoadResult {
+  engine: LoadEngine;
+  durationMs: number;
+  requests: { total: number; ok: number };
+  throughputRps: { mean: number };
+  latencyMs: { p50: number; p90: number; p95: number; p99: number; max: number; mean: number };
+  /**
+   * True when latency counts from when each request was due (rate stages),
+   * so the time a request waited for a free connection is included.
+   */
+  latencyCorrected: boolean;
+  /** `unclassified`: failures an imported summary counts without saying why (k6's summary). */
+  errors: { total: number; rate: number; non2xx: number; timeouts: number; connection: number; unclassified?: number };
+  endpoints: EndpointResult[];
+  timeline: TimelinePoint[];
+  stages: StageResult[];
+  stress?: StressResult;
+  spike?: SpikeResult;
+  soak?: SoakResult;
+  external?: ExternalReport;
+  /** Requests the generator itself counted, kept to cross-check ours. */
+  generatorTotal: number;
+  /** Every 2xx latency of the run (µs), HdrHistogram compressed base64: saved as latency.hdr; null when the engine gives no raw samples. */
+  histogram: string | null;
+}
+
+export const round1 = (x: number) => Math.round(x * 10) / 10;
+export const round3 = (x: number) => Math.round(x * 1000) / 1000;
+export const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1e6) / 1e6 : 0);
