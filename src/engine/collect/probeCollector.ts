@@ -28,6 +28,7 @@ interface ProcessAcc {
   eventLoop: Array<{ t: number; p50: number; p99: number; max: number; utilization: number }>;
   queries: number;
   dropped: number;
+  cpu: { firstT: number; firstUs: number; lastT: number; lastUs: number } | null;
 }
 
 export interface StatementStats {
@@ -55,6 +56,8 @@ export interface ProcessSummary {
   gc: GcSummary;
   eventLoop: EventLoopSummary | null;
   memory: { peakRss: number; peakHeapUsed: number } | null;
+  /** CPU time the process used while the probe watched it, and as a share of one core. */
+  cpu: { ms: number; percentOfCore: number } | null;
   queries: number;
   droppedMessages: number;
 }
@@ -117,6 +120,14 @@ export class ProbeCollector {
         return null;
       case 'memory': {
         proc.dropped += msg.dropped;
+        if (msg.cpuUserUs !== undefined && msg.cpuSystemUs !== undefined) {
+          const us = msg.cpuUserUs + msg.cpuSystemUs;
+          if (!proc.cpu) proc.cpu = { firstT: msg.t, firstUs: us, lastT: msg.t, lastUs: us };
+          else {
+            proc.cpu.lastT = msg.t;
+            proc.cpu.lastUs = us;
+          }
+        }
         const sample = { t, heapUsed: msg.heapUsed, heapTotal: msg.heapTotal, rss: msg.rss, external: msg.external };
         proc.memorySeen++;
         if (proc.memorySeen % proc.memoryStride === 0) {
@@ -142,7 +153,7 @@ export class ProbeCollector {
   private process(pid: number, t: number): ProcessAcc {
     let p = this.processes.get(pid);
     if (!p) {
-      p = { pid, ppid: 0, argv: [], firstSeen: t, memory: [], memoryStride: 1, memorySeen: 0, gc: [], gcCount: 0, eventLoop: [], queries: 0, dropped: 0 };
+      p = { pid, ppid: 0, argv: [], firstSeen: t, memory: [], memoryStride: 1, memorySeen: 0, gc: [], gcCount: 0, eventLoop: [], queries: 0, dropped: 0, cpu: null };
       this.processes.set(pid, p);
     }
     return p;
@@ -201,6 +212,10 @@ export class ProbeCollector {
       memory: p.memory.length
         ? { peakRss: Math.max(...p.memory.map((m) => m.rss)), peakHeapUsed: Math.max(...p.memory.map((m) => m.heapUsed)) }
         : null,
+      cpu:
+        p.cpu && p.cpu.lastT > p.cpu.firstT
+          ? { ms: round((p.cpu.lastUs - p.cpu.firstUs) / 1000, 1), percentOfCore: round(((p.cpu.lastUs - p.cpu.firstUs) / 1000 / (p.cpu.lastT - p.cpu.firstT)) * 100, 1) }
+          : null,
       queries: p.queries,
       droppedMessages: p.dropped,
     }));

@@ -42,7 +42,7 @@ export interface GcMessage extends MessageBase {
   startMs: number;
 }
 
-/** `process.memoryUsage()`, every 250 ms. */
+/** `process.memoryUsage()` and `process.cpuUsage()`, every 200 ms. */
 export interface MemoryMessage extends MessageBase {
   type: 'memory';
   heapUsed: number;
@@ -50,6 +50,9 @@ export interface MemoryMessage extends MessageBase {
   rss: number;
   external: number;
   arrayBuffers: number;
+  /** CPU time the process has used since it started (µs), from process.cpuUsage(). */
+  cpuUserUs?: number;
+  cpuSystemUs?: number;
   /** Messages the probe dropped since its previous memory message because the socket could not keep up. */
   dropped: number;
 }
