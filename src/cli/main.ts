@@ -5,6 +5,7 @@ import { runCommand } from './runCommand';
 import { analyzeCommand } from './analyzeCommand';
 import { reportCommand } from './reportCommand';
 import { compareCommand } from './compareCommand';
+import { lintCommand } from './lintCommand';
 import { UsageError } from './args';
 import { HotpathError } from '../engine/events';
 
@@ -33,8 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'compare':
         return await compareCommand(rest);
       case 'lint':
-        process.stderr.write(`hotpath: "${command}" is not available in this version yet; see the README for what is.\n`);
-        return 2;
+        return await lintCommand(rest);
       case undefined:
       case '--help':
       case '-h':
