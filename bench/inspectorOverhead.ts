@@ -1,8 +1,9 @@
-// Benchmark: what the inspector CPU profiler costs the service.
+// Benchmark: what profiling costs the service — the inspector CPU profiler at
+// two sampling intervals, the probe preload (GC, memory, event loop, query
+// capture), and both together (what a default run does).
 //
-// The demo's CPU-hot route under a fixed load, in interleaved rounds
-// (none, 1000 µs, 100 µs, none, …) so machine drift hits every configuration
-// alike. Two figures per round: throughput (req/s) and the service's own CPU
+// A demo route under a fixed load, in interleaved rounds (A B C … A B C …) so
+// machine drift hits every configuration alike. Two figures per round: throughput (req/s) and the service's own CPU
 // time per request (user+system from /proc, which load-generator noise does
 // not move). Medians and ratios to "none" are printed and returned.
 
@@ -15,6 +16,7 @@ import { InspectorClient } from '../src/engine/inspectorClient';
 import { CpuProfiler } from '../src/engine/cpu/cpuProfiler';
 import { waitUntilReady } from '../src/engine/readiness';
 import { delay, ServiceProcess } from '../src/engine/serviceProcess';
+import { ProbeServer } from '../src/engine/probeServer';
 
 export interface OverheadRow {
   config: string;
@@ -39,14 +41,29 @@ const median = (xs: number[]) => {
 };
 const stats = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
-async function oneRound(root: string, route: string, intervalMicros: number | null, seconds: number): Promise<{ rps: number; cpuUsPerReq: number }> {
+interface Profiling {
+  name: string;
+  intervalMicros: number | null;
+  probe: boolean;
+}
+
+async function oneRound(root: string, route: string, config: Profiling, seconds: number): Promise<{ rps: number; cpuUsPerReq: number }> {
   const port = await freePort();
   const cwd = path.join(root, 'examples', 'demo');
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: 'production' };
+  let probeServer: ProbeServer | null = null;
+  if (config.probe) {
+    probeServer = new ProbeServer();
+    probeServer.onMessage(() => undefined);
+    env.HOTPATH_PROBE_SOCKET = await probeServer.start();
+    env.NODE_OPTIONS = `--require=${path.join(root, 'dist', 'probe.js')}`;
+  }
+  const intervalMicros = config.intervalMicros;
   const service = new ServiceProcess({
     command: process.execPath,
     args: ['--inspect=127.0.0.1:0', 'server.js'],
     cwd,
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+    env,
   });
   const cancel = new CancellationSource();
   try {
@@ -67,26 +84,30 @@ async function oneRound(root: string, route: string, intervalMicros: number | nu
     return { rps: requests / seconds, cpuUsPerReq: ((cpuAfter - cpuBefore) * 1000) / Math.max(requests, 1) };
   } finally {
     await service.stop();
+    await probeServer?.close();
   }
 }
 
-export async function inspectorOverhead(root: string, rounds: number, seconds: number): Promise<OverheadRow[]> {
-  const configs: Array<[string, number | null]> = [
-    ['no profiler', null],
-    ['inspector, 1000 µs sampling (default)', 1000],
-    ['inspector, 100 µs sampling', 100],
-  ];
-  const samples = new Map(configs.map(([name]) => [name, { rps: [] as number[], cpu: [] as number[] }]));
+export const PROFILINGS: Profiling[] = [
+  { name: 'no profiler', intervalMicros: null, probe: false },
+  { name: 'inspector, 1000 µs sampling (default)', intervalMicros: 1000, probe: false },
+  { name: 'inspector, 100 µs sampling', intervalMicros: 100, probe: false },
+  { name: 'probe only (GC, memory, event loop, queries)', intervalMicros: null, probe: true },
+  { name: 'inspector 1000 µs + probe (a default run)', intervalMicros: 1000, probe: true },
+];
+
+export async function inspectorOverhead(root: string, route: string, rounds: number, seconds: number, configs = PROFILINGS): Promise<OverheadRow[]> {
+  const samples = new Map(configs.map((c) => [c.name, { rps: [] as number[], cpu: [] as number[] }]));
   for (let r = 0; r < rounds; r++) {
-    for (const [name, interval] of configs) {
-      const m = await oneRound(root, '/report/cpu', interval, seconds);
-      samples.get(name)!.rps.push(m.rps);
-      samples.get(name)!.cpu.push(m.cpuUsPerReq);
-      process.stderr.write(`  round ${r + 1}/${rounds} ${name}: ${m.rps.toFixed(0)} req/s, ${m.cpuUsPerReq.toFixed(0)} µs CPU/request\n`);
+    for (const config of configs) {
+      const m = await oneRound(root, route, config, seconds);
+      samples.get(config.name)!.rps.push(m.rps);
+      samples.get(config.name)!.cpu.push(m.cpuUsPerReq);
+      process.stderr.write(`  ${route} round ${r + 1}/${rounds} ${config.name}: ${m.rps.toFixed(0)} req/s, ${m.cpuUsPerReq.toFixed(0)} µs CPU/request\n`);
     }
   }
-  const base = samples.get(configs[0][0])!;
-  return configs.map(([name]) => {
+  const base = samples.get(configs[0].name)!;
+  return configs.map(({ name }) => {
     const s = samples.get(name)!;
     return {
       config: name,

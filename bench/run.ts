@@ -1,21 +1,21 @@
-// `npm run bench`: runs the benchmarks and rewrites the generated block of BENCHMARKS.md.
+// `npm run bench`: runs the benchmarks and rewrites their generated blocks of BENCHMARKS.md.
 //   HOTPATH_BENCH_ROUNDS (default 6), HOTPATH_BENCH_SECONDS (default 5)
+//   HOTPATH_BENCH_ONLY   a comma list of block names to run (default: all)
 
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { inspectorOverhead } from './inspectorOverhead';
+import { inspectorOverhead, OverheadRow } from './inspectorOverhead';
 
 const root = path.resolve(__dirname, '../..');
 const rounds = Number(process.env.HOTPATH_BENCH_ROUNDS ?? 6);
 const seconds = Number(process.env.HOTPATH_BENCH_SECONDS ?? 5);
+const only = process.env.HOTPATH_BENCH_ONLY?.split(',').map((s) => s.trim());
 
-async function main(): Promise<void> {
-  const started = new Date();
-  process.stderr.write(`Inspector overhead: ${rounds} interleaved rounds of ${seconds} s on GET /report/cpu\n`);
-  const rows = await inspectorOverhead(root, rounds, seconds);
-  const f0 = (x: number) => x.toFixed(0);
-  const table = [
+const f0 = (x: number) => x.toFixed(0);
+
+export function overheadTable(rows: OverheadRow[]): string {
+  return [
     '| Configuration | req/s median (min–max) | ratio | service CPU µs/request median (min–max) | ratio |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...rows.map(
@@ -23,22 +23,42 @@ async function main(): Promise<void> {
         `| ${r.config} | ${f0(r.rps.median)} (${f0(r.rps.min)}–${f0(r.rps.max)}) | ${r.rpsRatio.toFixed(3)} | ${f0(r.cpuUsPerReq.median)} (${f0(r.cpuUsPerReq.min)}–${f0(r.cpuUsPerReq.max)}) | ${r.cpuRatio.toFixed(3)} |`,
     ),
   ].join('\n');
-  const cpus = os.cpus();
-  const block = [
-    '<!-- bench:inspector-overhead:start -->',
-    `Measured ${started.toISOString().slice(0, 10)} with \`npm run bench\`: Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim()}, ${rounds} interleaved rounds of ${seconds} s, 8 connections, demo route \`GET /report/cpu\`. Ratios are medians against "no profiler" from the same session.`,
-    '',
-    table,
-    '<!-- bench:inspector-overhead:end -->',
-  ].join('\n');
-  const file = path.join(root, 'BENCHMARKS.md');
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const re = /<!-- bench:inspector-overhead:start -->[\s\S]*<!-- bench:inspector-overhead:end -->/;
-  fs.writeFileSync(file, re.test(text) ? text.replace(re, block) : `${text}\n${block}\n`);
-  process.stdout.write(`${table}\n`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench failed: ${err?.stack ?? err}\n`);
-  process.exit(1);
-});
+export function environmentLine(started: Date, what: string): string {
+  const cpus = os.cpus();
+  return `Measured ${started.toISOString().slice(0, 10)} with \`npm run bench\`: Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim()}; ${what}. Ratios are medians against the first row, from the same session.`;
+}
+
+/** Replaces (or appends) the block between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`. */
+export function writeBlock(name: string, body: string): void {
+  const file = path.join(root, 'BENCHMARKS.md');
+  const block = `<!-- bench:${name}:start -->\n${body}\n<!-- bench:${name}:end -->`;
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const re = new RegExp(`<!-- bench:${name}:start -->[\\s\\S]*<!-- bench:${name}:end -->`);
+  fs.writeFileSync(file, re.test(text) ? text.replace(re, block) : `${text}\n${block}\n`);
+}
+
+const wanted = (name: string) => !only || only.includes(name);
+
+async function main(): Promise<void> {
+  for (const [name, route] of [
+    ['inspector-overhead', '/report/cpu'],
+    ['probe-overhead', '/orders'],
+  ] as const) {
+    if (!wanted(name)) continue;
+    const started = new Date();
+    process.stderr.write(`${name}: ${rounds} interleaved rounds of ${seconds} s on GET ${route}\n`);
+    const rows = await inspectorOverhead(root, route, rounds, seconds);
+    const table = overheadTable(rows);
+    writeBlock(name, [environmentLine(started, `${rounds} interleaved rounds of ${seconds} s, 8 connections, demo route \`GET ${route}\``), '', table].join('\n'));
+    process.stdout.write(`\n${name}\n${table}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`bench failed: ${err?.stack ?? err}\n`);
+    process.exit(1);
+  });
+}
