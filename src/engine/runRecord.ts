@@ -6,6 +6,7 @@ import type { HotFunction, HotLine, CpuSummary } from './cpu/cpuProfileModel';
 import type { CollectedData, EventLoopSummary, ProcessSummary } from './collect/probeCollector';
 import type { GcSummary } from './analysis/gcStats';
 import type { HeapGrowth } from './analysis/memoryGrowth';
+import type { ClinicRecord, ProfilerRecord } from './backends/backend';
 
 export type RunStatus = 'passed' | 'failed' | 'error' | 'cancelled';
 
@@ -30,7 +31,7 @@ export interface BudgetResult {
 }
 
 export interface Finding {
-  kind: 'hot-path' | 'n-plus-one' | 'gc-pressure' | 'event-loop-block' | 'memory-growth';
+  kind: 'hot-path' | 'n-plus-one' | 'gc-pressure' | 'event-loop-block' | 'memory-growth' | 'clinic-doctor';
   severity: 'info' | 'warning' | 'error';
   message: string;
   location: { file: string; line: number; column: number } | null;
@@ -74,4 +75,8 @@ export interface RunRecord {
   queries: CollectedData['queries'];
   budgets: BudgetResult[];
   findings: Finding[];
+  /** Present when profile.backend is 0x or Clinic.js: the tool, its version and the files it left. */
+  profiler?: ProfilerRecord;
+  /** Clinic.js runs: Doctor's verdict, Heap Profiler's allocation hotspots, the HTML report. */
+  clinic?: ClinicRecord;
 }

@@ -29,6 +29,7 @@ import { ProbeServer } from './probeServer';
 import { SourceMapResolver } from './sourceMaps';
 import { ProbeCollector } from './collect/probeCollector';
 import { PROBE_DISABLE_ENV, PROBE_SOCKET_ENV, ProbeFeature } from './probe/probeMessages';
+import { BackendResult, createBackend } from './backends';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -77,9 +78,10 @@ export class BenchmarkRun {
     assertLoopbackTarget(config.load.target, config.load.allowNonLoopback);
     // Artillery/k6 installed, scenario file readable, every URL in it loopback: checked before anything starts.
     preflightLoad(config.load, loaded.root, port);
-    if (config.profile.backend !== 'inspector') {
-      throw new HotpathError(`profile.backend "${config.profile.backend}" is not available in this version; use "inspector".`);
-    }
+    // "inspector" (the default) is built in below; 0x and Clinic wrap the service in
+    // their own launcher (src/engine/backends), checked here before anything starts.
+    const backend = createBackend(config.profile.backend);
+    backend?.check(loaded.root, path.resolve(loaded.root, config.service.cwd), config.service.command);
 
     const environment = captureEnvironment(loaded.root);
     const cwd = path.resolve(loaded.root, config.service.cwd);
@@ -88,7 +90,8 @@ export class BenchmarkRun {
     const env: NodeJS.ProcessEnv = { ...process.env, ...config.service.env, PORT: String(port) };
     // `node` gets the flag directly; anything else (npm, a script) gets it through
     // NODE_OPTIONS and the last process to announce an inspector before readiness is used.
-    const nodeOptions = [env.NODE_OPTIONS, isNode ? '' : inspectFlag];
+    const nodeOptions = [env.NODE_OPTIONS, isNode || backend ? '' : inspectFlag];
+    const probeArgs: string[] = [];
 
     // The probe goes in through NODE_OPTIONS so children and cluster workers load it too.
     const probePath = this.options.probePath === undefined ? path.join(__dirname, 'probe.js') : this.options.probePath;
@@ -102,7 +105,11 @@ export class BenchmarkRun {
       if (!config.profile.gc) disabled.push('gc');
       if (!config.profile.queries) disabled.push('queries');
       if (disabled.length) env[PROBE_DISABLE_ENV] = disabled.join(',');
-      nodeOptions.push(`--require=${quoteNodeOption(probePath)}`);
+      // Under 0x/Clinic the probe goes on the service's own node command line:
+      // through NODE_OPTIONS it would load into their launcher too (and Clinic
+      // Heap Profiler replaces NODE_OPTIONS).
+      if (backend) probeArgs.push(`--require=${probePath}`);
+      else nodeOptions.push(`--require=${quoteNodeOption(probePath)}`);
     }
     env.NODE_OPTIONS = nodeOptions.filter(Boolean).join(' ');
     const args = isNode ? [inspectFlag, ...config.service.args] : config.service.args;
@@ -115,6 +122,7 @@ export class BenchmarkRun {
     let heapProfile: unknown = null;
     let client: InspectorClient | null = null;
     let profiler: CpuProfiler | null = null;
+    let backendResult: BackendResult | null = null;
 
     // The run's own cancellation: the caller's token, or the service dying mid-run.
     const internal = new CancellationSource();
@@ -133,11 +141,31 @@ export class BenchmarkRun {
       const sample = collector.handle(msg);
       if (sample && msg.pid === (mainPid ?? service.pid)) this.onEvent.fire({ type: 'processSample', sample });
     });
+    let launch: { command: string; args: string[]; env: NodeJS.ProcessEnv } | null = null;
+    if (backend) {
+      try {
+        launch = await backend.prepare({
+          root: loaded.root,
+          cwd,
+          node: resolveCommand(config.service.command, cwd),
+          nodeArgs: probeArgs,
+          args: config.service.args,
+          env,
+          runDir: staged.dir,
+          loadSeconds: config.load.stages.reduce((sum, s) => sum + s.durationSec, 0),
+        });
+      } catch (err) {
+        await backend.dispose();
+        await probeServer?.close();
+        staged.discard();
+        throw err;
+      }
+    }
     const service = new ServiceProcess({
-      command: resolveCommand(config.service.command, cwd),
-      args,
+      command: launch ? launch.command : resolveCommand(config.service.command, cwd),
+      args: launch ? launch.args : args,
       cwd,
-      env,
+      env: launch ? launch.env : env,
       logFile: staged.file('service.log'),
     });
     service.onLine.event((l) => {
@@ -160,18 +188,22 @@ export class BenchmarkRun {
 
     try {
       readyMs = await waitUntilReady(config.service.readyUrl, config.service.readyTimeoutMs, service, internal.token);
-      const inspectorUrl = await this.waitForInspector(service, isNode);
-      this.phase('ready', `Service ready in ${readyMs} ms`);
+      if (backend) {
+        await backend.afterReady(service);
+        mainPid = backend.servicePid();
+      }
+      const inspectorUrl = backend ? null : await this.waitForInspector(service, isNode);
+      this.phase('ready', `Service ready in ${readyMs} ms${backend ? ` under ${config.profile.backend}` : ''}`);
 
-      client = await InspectorClient.connect(inspectorUrl);
-      if (config.profile.cpu) {
+      client = inspectorUrl ? await InspectorClient.connect(inspectorUrl) : null;
+      if (client && config.profile.cpu) {
         profiler = new CpuProfiler(client, config.profile.samplingIntervalMicros, config.profile.sliceSeconds * 1000);
         profiler.onSlice.event((s) =>
           this.onEvent.fire({ type: 'cpuSlice', index: s.index, samples: s.profile.samples.length, t: this.t(), profile: s.profile }),
         );
         await profiler.start();
       }
-      if (config.profile.heap) {
+      if (client && config.profile.heap) {
         await client.send('HeapProfiler.enable');
         await client.send('HeapProfiler.startSampling', {
           samplingInterval: 32768,
@@ -213,12 +245,24 @@ export class BenchmarkRun {
           .catch(() => null);
       }
       client?.close();
+      if (backend) {
+        // The tool stops the service itself, then writes and imports its output.
+        backendResult = await backend
+          .stop(service, { collect: readyMs !== null, sourceMaps, onStatus: (m) => this.phase('stopping', m) })
+          .catch((err) => {
+            errorMessage ??= `${config.profile.backend}'s output could not be imported: ${(err as Error).message}`;
+            if (status === 'passed') status = 'error';
+            return null;
+          });
+        await backend.dispose();
+        heapProfile = backendResult?.heapProfile ?? null;
+      }
       await service.stop();
       await probeServer?.close();
       sub.dispose();
     }
 
-    mainPid = service.pid ?? null;
+    mainPid = mainPid ?? service.pid ?? null;
     // Nothing was measured: a failed start is reported, not saved as a run.
     if (readyMs === null) {
       staged.discard();
@@ -248,14 +292,15 @@ export class BenchmarkRun {
       findings: [],
     };
     let mergedProfile: CpuProfile | null = null;
-    if (slices.length) {
-      const merged = (mergedProfile = mergeProfiles(slices));
+    const importedProfile = backendResult?.cpuProfile ?? null;
+    if (slices.length || importedProfile) {
+      const merged = (mergedProfile = importedProfile ?? mergeProfiles(slices));
       staged.writeFile('cpu.cpuprofile', JSON.stringify(merged));
       const summary = analyzeCpuProfile(merged, { root: loaded.root, sourceMaps, instrumentationFiles: probePath ? [path.resolve(probePath)] : [] });
       record.cpu = {
         profile: 'cpu.cpuprofile',
-        samplingIntervalMicros: config.profile.samplingIntervalMicros,
-        slices: slices.length,
+        samplingIntervalMicros: backendResult ? backendResult.samplingIntervalMicros : config.profile.samplingIntervalMicros,
+        slices: importedProfile ? 1 : slices.length,
         durationMs: summary.durationMs,
         busyMs: summary.busyMs,
         buckets: summary.buckets,
@@ -272,7 +317,12 @@ export class BenchmarkRun {
         });
       }
     }
-    this.addProbeData(record, collector.finish(service.pid ?? null, record.durationMs));
+    if (backendResult) {
+      record.profiler = backendResult.profiler;
+      if (backendResult.clinic) record.clinic = backendResult.clinic;
+      record.findings.push(...backendResult.findings);
+    }
+    this.addProbeData(record, collector.finish(mainPid, record.durationMs));
     applyHeapGrowth(record.load, record.heap);
     if (load?.histogram) staged.writeFile('latency.hdr', load.histogram);
     if (heapProfile) {
