@@ -31,6 +31,7 @@ step('layer check', process.execPath, [path.join(root, 'scripts', 'check-layers.
 step('type check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
 step('type check (webviews)', bin('tsc'), ['--noEmit', '-p', 'webviews/tsconfig.json']);
 if (!args.has('--skip-build')) step('build', bin('webpack'), ['--mode', 'production']);
+step('Debian packages for the tests (installed once)', 'bash', [path.join(root, 'scripts', 'install-test-deps.sh')]);
 if (only !== 'unit') step('VS Code for the integration tests (installed once)', 'bash', [path.join(root, 'scripts', 'install-vscode.sh')]);
 fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
 step('compile tests', bin('tsc'), ['-p', 'tsconfig.test.json']);
