@@ -207,6 +207,15 @@ export function compareRecords(base: RunRecord, cur: RunRecord, inputs: RecordIn
     }),
   );
 
+  const cpuPerRequest = (r: RunRecord) => {
+    const ms = (r.processes ?? []).reduce((sum, p) => sum + (p.cpu?.ms ?? 0), 0);
+    const requests = r.load?.requests.total ?? 0;
+    return ms > 0 && requests > 0 ? round(ms / requests, 3) : null;
+  };
+  metrics.push({
+    ...untested('cpu.perRequest', 'service CPU per request', 'ms', cpuPerRequest(base), cpuPerRequest(cur)),
+    why: "one value per run, no samples to test; the service's own CPU time, so other load on the machine disturbs it least.",
+  });
   metrics.push(untested('gc.pauseSharePct', 'GC pause share', '%', base.gc?.pauseSharePct ?? null, cur.gc?.pauseSharePct ?? null));
   const heapWhy = (r: RunRecord) => (r.heap?.growth ? `r² ${r.heap.growth.r2}` : 'no fit');
   metrics.push({
