@@ -105,6 +105,10 @@ export interface HotpathConfig {
     /** Run-time N+1 rule: within one request, this many repeats from one call site costing this much together. */
     nPlusOne: { minRepeats: number; minTotalMs: number };
   };
+  store: {
+    /** Runs kept in the runs folder: older ones are removed after each run (never the baseline). Null: all. */
+    keepRuns: number | null;
+  };
 }
 
 export interface LoadedConfig {
@@ -152,7 +156,7 @@ export function loadConfig(file: string): LoadedConfig {
 export function parseConfig(raw: unknown, file = 'hotpath.config.json'): HotpathConfig {
   const v = new Validator(file);
   const top = v.object(raw, '$');
-  v.onlyKeys(top, '$', ['$schema', 'service', 'load', 'profile', 'budgets', 'analysis']);
+  v.onlyKeys(top, '$', ['$schema', 'service', 'load', 'profile', 'budgets', 'analysis', 'store']);
 
   const s = v.object(top.service, '$.service');
   v.onlyKeys(s, '$.service', ['command', 'args', 'cwd', 'env', 'readyUrl', 'readyTimeoutMs']);
@@ -240,7 +244,10 @@ export function parseConfig(raw: unknown, file = 'hotpath.config.json'): Hotpath
       minTotalMs: n1.minTotalMs === undefined ? 50 : v.number(n1.minTotalMs, '$.analysis.nPlusOne.minTotalMs', 0, 600000),
     },
   };
-  return { service, load, profile, budgets, analysis };
+  const st = top.store === undefined ? {} : v.object(top.store, '$.store');
+  v.onlyKeys(st, '$.store', ['keepRuns']);
+  const store: HotpathConfig['store'] = { keepRuns: st.keepRuns === undefined ? null : v.integer(st.keepRuns, '$.store.keepRuns', 1, 1_000_000) };
+  return { service, load, profile, budgets, analysis, store };
 }
 
 /** In-flight limit of a rate stage that names no connections. */

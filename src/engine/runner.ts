@@ -25,6 +25,7 @@ import { evaluateBudgets, validateBudgets } from './analysis/budgets';
 import { renderMarkdown } from './report/markdownReport';
 import { renderHtml } from './report/htmlReport';
 import { StagedRun, newRunId } from './store/runStore';
+import { pruneRuns } from './store/retention';
 import { ProbeServer } from './probeServer';
 import { SourceMapResolver } from './sourceMaps';
 import { ProbeCollector } from './collect/probeCollector';
@@ -336,6 +337,8 @@ export class BenchmarkRun {
     staged.writeFile('report.md', renderMarkdown(record));
     staged.writeFile('report.html', renderHtml(record, { cpuProfile: mergedProfile }));
     const runDir = staged.commit(record);
+    // store.keepRuns: the oldest runs beyond it go (never this one, the baseline or a damaged run); never throws.
+    if (config.store.keepRuns !== null) pruneRuns(this.options.runsDir, { keep: config.store.keepRuns, protect: [runId] });
     this.phase('saved', `Saved ${runDir}`);
     return { status, runDir, record, error: errorMessage };
   }

@@ -64,7 +64,7 @@ test('loadConfig reports a missing file and malformed JSON in one sentence', () 
 test('the demo config and the JSON schema agree on the top-level shape', () => {
   const root = path.resolve(__dirname, '../../../..');
   const schema = JSON.parse(fs.readFileSync(path.join(root, 'schema/hotpath.config.schema.json'), 'utf8'));
-  assert.deepEqual(Object.keys(schema.properties).sort(), ["$schema", "analysis", "budgets", "load", "profile", "service"]);
+  assert.deepEqual(Object.keys(schema.properties).sort(), ["$schema", "analysis", "budgets", "load", "profile", "service", "store"]);
   const demo = path.join(root, 'examples/demo/hotpath.config.json');
   if (fs.existsSync(demo)) assert.doesNotThrow(() => loadConfig(demo));
 });
