@@ -131,6 +131,12 @@ function framer(root: string | undefined, sourceMaps: SourceMapResolver | undefi
 
 const pct = (us: number, busyUs: number) => (us / busyUs) * 100;
 
+/** Largest change first; among equal changes (two identical runs), the hottest first. */
+const byChange = (p: LineDiff, q: LineDiff) =>
+  Math.abs(q.deltaPct) - Math.abs(p.deltaPct) ||
+  Math.abs(q.deltaMs) - Math.abs(p.deltaMs) ||
+  Math.max(q.baseSelfPct, q.currentSelfPct) - Math.max(p.baseSelfPct, p.currentSelfPct);
+
 export function diffProfiles(base: CpuProfile, current: CpuProfile, options: DiffOptions = {}): ProfileDiff {
   const a = summarize(base, options.baseRoot, options.sourceMaps, framer(options.baseRoot, options.sourceMaps));
   const b = summarize(current, options.currentRoot, options.sourceMaps, framer(options.currentRoot, options.sourceMaps));
@@ -157,7 +163,7 @@ export function diffProfiles(base: CpuProfile, current: CpuProfile, options: Dif
         deltaPct: round(pct(yUs, b.busyUs) - pct(xUs, a.busyUs)),
       };
     })
-    .sort((p, q) => Math.abs(q.deltaPct) - Math.abs(p.deltaPct) || Math.abs(q.deltaMs) - Math.abs(p.deltaMs))
+    .sort(byChange)
     .slice(0, top);
 
   const lineKeys = new Set([...a.lines.keys(), ...b.lines.keys()]);
@@ -178,7 +184,7 @@ export function diffProfiles(base: CpuProfile, current: CpuProfile, options: Dif
         deltaPct: round(pct(yUs, b.busyUs) - pct(xUs, a.busyUs)),
       };
     })
-    .sort((p, q) => Math.abs(q.deltaPct) - Math.abs(p.deltaPct) || Math.abs(q.deltaMs) - Math.abs(p.deltaMs))
+    .sort(byChange)
     .slice(0, top);
 
   return {
