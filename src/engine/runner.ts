@@ -29,6 +29,7 @@ import { pruneRuns } from './store/retention';
 import { ProbeServer } from './probeServer';
 import { SourceMapResolver } from './sourceMaps';
 import { ProbeCollector } from './collect/probeCollector';
+import { HeapSampler } from './collect/heapSampler';
 import { PROBE_DISABLE_ENV, PROBE_SOCKET_ENV, ProbeFeature } from './probe/probeMessages';
 import { BackendResult, createBackend } from './backends';
 
@@ -138,6 +139,7 @@ export class BenchmarkRun {
       throw err;
     }
     let mainPid: number | null = null;
+    let heapSampler: HeapSampler | null = null;
     probeServer?.onMessage((msg) => {
       const sample = collector.handle(msg);
       if (sample && msg.pid === (mainPid ?? service.pid)) this.onEvent.fire({ type: 'processSample', sample });
@@ -197,6 +199,24 @@ export class BenchmarkRun {
       this.phase('ready', `Service ready in ${readyMs} ms${backend ? ` under ${config.profile.backend}` : ''}`);
 
       client = inspectorUrl ? await InspectorClient.connect(inspectorUrl) : null;
+      if (client) {
+        // The inspected process is the service (behind npm it is not the pid we spawned).
+        const inspected = client;
+        const pid = await inspected
+          .send<{ result: { value?: unknown } }>('Runtime.evaluate', { expression: 'process.pid', returnByValue: true })
+          .then((r) => (typeof r.result.value === 'number' ? r.result.value : null))
+          .catch(() => null);
+        if (pid !== null) {
+          mainPid = pid;
+          collector.preferEngineMemory(pid);
+          heapSampler = new HeapSampler(inspected, pid, this.clockStart, () => collector.lastProbeMemoryOf(pid));
+          heapSampler.onSample.event((sample) => {
+            collector.addEngineSample(pid, sample);
+            this.onEvent.fire({ type: 'processSample', sample });
+          });
+          heapSampler.start();
+        }
+      }
       if (client && config.profile.cpu) {
         profiler = new CpuProfiler(client, config.profile.samplingIntervalMicros, config.profile.sliceSeconds * 1000);
         profiler.onSlice.event((s) =>
@@ -238,6 +258,7 @@ export class BenchmarkRun {
       }
     } finally {
       this.phase('stopping', 'Stopping the service');
+      heapSampler?.stop();
       if (profiler) slices = await profiler.stop().catch(() => profiler!.slices);
       if (client?.isOpen && config.profile.heap) {
         heapProfile = await client

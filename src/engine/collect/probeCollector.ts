@@ -89,6 +89,9 @@ export class ProbeCollector {
   private readonly statements = new Map<string, { driver: string; sql: string; count: number; totalMs: number; maxMs: number; sites: Map<string, CallSite & { count: number }>; routes: Set<string> }>();
   private readonly slowest: SlowQuery[] = [];
   private readonly detector: NPlusOneDetector;
+  /** Processes whose memory series comes from the engine (HeapSampler), not the probe. */
+  private readonly engineSampled = new Set<number>();
+  private readonly lastProbeMemory = new Map<number, { rss: number; external: number }>();
   private queryTotal = 0;
   private queryMs = 0;
 
@@ -120,6 +123,7 @@ export class ProbeCollector {
         return null;
       case 'memory': {
         proc.dropped += msg.dropped;
+        this.lastProbeMemory.set(msg.pid, { rss: msg.rss, external: msg.external });
         if (msg.cpuUserUs !== undefined && msg.cpuSystemUs !== undefined) {
           const us = msg.cpuUserUs + msg.cpuSystemUs;
           if (!proc.cpu) proc.cpu = { firstT: msg.t, firstUs: us, lastT: msg.t, lastUs: us };
@@ -128,16 +132,8 @@ export class ProbeCollector {
             proc.cpu.lastUs = us;
           }
         }
-        const sample = { t, heapUsed: msg.heapUsed, heapTotal: msg.heapTotal, rss: msg.rss, external: msg.external };
-        proc.memorySeen++;
-        if (proc.memorySeen % proc.memoryStride === 0) {
-          proc.memory.push(sample);
-          if (proc.memory.length >= MAX_MEMORY_SAMPLES) {
-            proc.memory = proc.memory.filter((_, i) => i % 2 === 0);
-            proc.memoryStride *= 2;
-          }
-        }
-        return sample;
+        if (this.engineSampled.has(msg.pid)) return null;
+        return this.pushMemory(proc, { t, heapUsed: msg.heapUsed, heapTotal: msg.heapTotal, rss: msg.rss, external: msg.external });
       }
       case 'eventLoop':
         proc.eventLoop.push(windowOf(msg, t));
@@ -148,6 +144,32 @@ export class ProbeCollector {
         this.addQuery(msg, t);
         return null;
     }
+  }
+
+  /** From now on the engine samples this process's memory (see HeapSampler). */
+  preferEngineMemory(pid: number): void {
+    this.engineSampled.add(pid);
+  }
+
+  addEngineSample(pid: number, sample: MemorySample): void {
+    this.pushMemory(this.process(pid, this.clockStart + sample.t), sample);
+  }
+
+  lastProbeMemoryOf(pid: number): { rss: number; external: number } | null {
+    return this.lastProbeMemory.get(pid) ?? null;
+  }
+
+  /** Keeps a bounded series: when full, every other sample goes and the stride doubles. */
+  private pushMemory(proc: ProcessAcc, sample: MemorySample): MemorySample {
+    proc.memorySeen++;
+    if (proc.memorySeen % proc.memoryStride === 0) {
+      proc.memory.push(sample);
+      if (proc.memory.length >= MAX_MEMORY_SAMPLES) {
+        proc.memory = proc.memory.filter((_, i) => i % 2 === 0);
+        proc.memoryStride *= 2;
+      }
+    }
+    return sample;
   }
 
   private process(pid: number, t: number): ProcessAcc {
