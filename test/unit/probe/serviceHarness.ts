@@ -74,14 +74,15 @@ export async function startService(script: string, env: Record<string, string>):
     clearTimeout(timer);
   };
 
-  const deadline = Date.now() + 15_000;
+  // Generous: the demo seeds ~10k rows under the probe, on a shared and sometimes very loaded machine.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`${path.basename(script)} exited before it was ready:\n${stderr}`);
     const status = await httpGet(port, '/health').then((r) => r.status, () => 0);
     if (status === 200) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${path.basename(script)} was not ready within 15 s:\n${stderr}`);
+      throw new Error(`${path.basename(script)} was not ready within 60 s:\n${stderr}`);
     }
     await delay(50);
   }
