@@ -68,10 +68,11 @@ test('A/A is no significant change; a build 25% slower is a regression on p50 an
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     const c = JSON.parse(r.stdout);
     const m = Object.fromEntries(c.metrics.map((x: { metric: string }) => [x.metric, x])) as Record<string, { verdict: string; changePct: number; tests: Array<{ pValue: number }> }>;
-    return { code: r.code, m, shift: c.latencyShift };
+    return { code: r.code, m, shift: c.latencyShift, regressions: c.regressions as string[], improvements: c.improvements as string[] };
   };
   const describe = (x: Awaited<ReturnType<typeof compare>>) =>
-    `exit ${x.code}; p50 ${x.m['latency.p50'].changePct}% ${x.m['latency.p50'].verdict}, p95 ${x.m['latency.p95'].changePct}% ${x.m['latency.p95'].verdict}; shift ${x.shift?.shiftMs} ms [${x.shift?.ci95Ms}], design effect ${x.shift?.designEffect}`;
+    `exit ${x.code}; p50 ${x.m['latency.p50'].changePct}% ${x.m['latency.p50'].verdict}, p95 ${x.m['latency.p95'].changePct}% ${x.m['latency.p95'].verdict}; ` +
+    `shift ${x.shift?.shiftMs} ms [${x.shift?.ci95Ms}], design effect ${x.shift?.designEffect}; regressions [${x.regressions}], improvements [${x.improvements}]`;
   const rounds: string[] = [];
   for (let round = 1; round <= 3; round++) {
     const a1 = await run(1);

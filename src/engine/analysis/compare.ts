@@ -274,14 +274,14 @@ function decide(change: number, better: 'lower' | 'higher', floor: number, alpha
   const worstP = Math.max(...tests.map((t) => t.pValue));
   const pText = `p ${formatP(worstP)}`;
   const size = `${change > 0 ? '+' : ''}${round(change, 1)}${unit}`;
-  if (worstP >= alpha) return { verdict: 'no significant change', why: `${pText} ≥ ${alpha}: the difference is within chance.` };
-  if (Math.abs(change) < floor) return { verdict: 'no significant change', why: `${size} is below the ${floor}${unit} floor (${pText}).` };
+  if (worstP >= alpha) return { verdict: 'no significant change', why: `${pText} is not below ${alpha}: within chance.` };
+  if (Math.abs(change) < floor) return { verdict: 'no significant change', why: `${size} is within the ${floor}${unit} floor (${pText}).` };
   // The typical request must have moved the same way as the summary figure.
   if (shift && shift.estimate !== 0 && Math.sign(shift.estimate) !== Math.sign(change)) {
     return { verdict: 'no significant change', why: `${size}, but the typical request moved the other way (shift ${round(shift.estimate, 3)} ms).` };
   }
   const worse = better === 'lower' ? change > 0 : change < 0;
-  return { verdict: worse ? 'regression' : 'improvement', why: `${size}, at least the ${floor}${unit} floor, ${pText} < ${alpha}.` };
+  return { verdict: worse ? 'regression' : 'improvement', why: `${size} is past the ${floor}${unit} floor and ${pText} is below ${alpha}.` };
 }
 
 function errorRate(bl: NonNullable<RunRecord['load']>, cl: NonNullable<RunRecord['load']>, alpha: number, floor: number): MetricComparison {

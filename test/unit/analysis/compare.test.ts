@@ -95,7 +95,7 @@ test('a 25% slower service is a regression on p50, p95 and mean latency, with it
   const p50 = c.metrics.find((m) => m.metric === 'latency.p50')!;
   assert.ok(p50.changePct! > 20 && p50.changePct! < 30, `change ${p50.changePct}`);
   assert.ok(p50.tests[0].pValue < 1e-6);
-  assert.match(p50.why, /at least the 5% floor/);
+  assert.match(p50.why, /^\+2\d(\.\d)?% is past the 5% floor and p < 0\.001 is below 0\.05\.$/);
   const s = c.latencyShift!;
   assert.ok(s.shiftMs > 2 && s.shiftMs < 3.2 && s.ci95Ms[0] < s.shiftMs && s.ci95Ms[1] > s.shiftMs, JSON.stringify(s));
   assert.ok(s.probabilityCurrentSlower > 0.75);
@@ -110,7 +110,7 @@ test('a significant but tiny shift on a huge sample stays below the floor', () =
   const p50 = c.metrics.find((m) => m.metric === 'latency.p50')!;
   assert.ok(p50.tests[0].pValue < 0.05, `p ${p50.tests[0].pValue}: a 2% shift on 30,000 requests is detectable`);
   assert.equal(p50.verdict, 'no significant change');
-  assert.match(p50.why, /below the 5% floor/);
+  assert.match(p50.why, /^\+\d(\.\d)?% is within the 5% floor \(p /);
 });
 
 test('seconds that drift together (a noisy machine) widen the test: an 8% shift is not called', () => {
