@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { inspectorOverhead, OverheadRow } from './inspectorOverhead';
+import { runListing, runListingBlock } from './runListing';
 
 const root = path.resolve(__dirname, '../..');
 const rounds = Number(process.env.HOTPATH_BENCH_ROUNDS ?? 6);
@@ -42,6 +43,13 @@ export function writeBlock(name: string, body: string): void {
 const wanted = (name: string) => !only || only.includes(name);
 
 async function main(): Promise<void> {
+  if (wanted('run-listing')) {
+    const started = new Date();
+    process.stderr.write('run-listing: 500 runs, 15 repetitions\n');
+    const block = runListingBlock(runListing(root), environmentLine(started, 'listing 500 runs in one process').replace('against the first row', 'against `listRunSummaries`'));
+    writeBlock('run-listing', block);
+    process.stdout.write(`\nrun-listing\n${block}\n`);
+  }
   for (const [name, route] of [
     ['inspector-overhead', '/report/cpu'],
     ['probe-overhead', '/orders'],
