@@ -6,6 +6,7 @@ import { analyzeCommand } from './analyzeCommand';
 import { reportCommand } from './reportCommand';
 import { compareCommand } from './compareCommand';
 import { lintCommand } from './lintCommand';
+import { importLoadCommand } from './importLoadCommand';
 import { UsageError } from './args';
 import { HotpathError } from '../engine/events';
 
@@ -18,6 +19,8 @@ Commands:
                                                 or export: cpuprofile, speedscope, pprof, collapsed
   compare BASE_RUN_DIR RUN_DIR [--json]         what changed between two runs
   lint [PATH...] [--json]                       static N+1 hints
+  import-load FILE --engine artillery|k6        save an Artillery or k6 report (e.g. of a
+              [--out DIR]                       distributed run) as a run
 
 Run "hotpath <command> --help" for a command's options.`;
 
@@ -33,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reportCommand(rest);
       case 'compare':
         return await compareCommand(rest);
+      case 'import-load':
+        return await importLoadCommand(rest);
       case 'lint':
         return await lintCommand(rest);
       case undefined:

@@ -46,6 +46,12 @@ export interface StressSpec {
   maxErrorRate: number;
   /** p95 in ms beyond which a step is past the breaking point. */
   maxP95Ms: number;
+  /**
+   * A step whose p95 is more than this many times the first step's is past the
+   * breaking point (a limit that follows the machine: a slower machine is slower
+   * at every step). Null: only maxP95Ms and maxErrorRate apply.
+   */
+  maxP95Factor: number | null;
 }
 
 /** `load.spike`: base load, a jump to `factor`× for a while, then base load again. */
@@ -256,7 +262,7 @@ export const DEFAULT_RATE_CONNECTIONS = 64;
 function parseStress(v: Validator, raw: unknown): StressSpec {
   const p = '$.load.stress';
   const o = raw === undefined ? {} : v.object(raw, p);
-  v.onlyKeys(o, p, ['startConnections', 'step', 'factor', 'maxConnections', 'stepDurationSec', 'settleSec', 'warmupSec', 'maxErrorRate', 'maxP95Ms']);
+  v.onlyKeys(o, p, ['startConnections', 'step', 'factor', 'maxConnections', 'stepDurationSec', 'settleSec', 'warmupSec', 'maxErrorRate', 'maxP95Ms', 'maxP95Factor']);
   if (o.step !== undefined && o.factor !== undefined) {
     throw new HotpathError(`${v.file}: ${p} sets both "step" and "factor"; use "step" to add connections per step or "factor" to multiply them.`);
   }
@@ -270,6 +276,7 @@ function parseStress(v: Validator, raw: unknown): StressSpec {
     warmupSec: o.warmupSec === undefined ? 3 : v.number(o.warmupSec, `${p}.warmupSec`, 0, 600),
     maxErrorRate: o.maxErrorRate === undefined ? 0.01 : v.number(o.maxErrorRate, `${p}.maxErrorRate`, 0, 1),
     maxP95Ms: o.maxP95Ms === undefined ? 1000 : v.number(o.maxP95Ms, `${p}.maxP95Ms`, 0.001, 3_600_000),
+    maxP95Factor: o.maxP95Factor === undefined ? null : v.number(o.maxP95Factor, `${p}.maxP95Factor`, 1, 1000),
   };
   if (spec.maxConnections < spec.startConnections) v.fail(`${p}.maxConnections`, `at least startConnections (${spec.startConnections})`, spec.maxConnections);
   if (spec.settleSec >= spec.stepDurationSec) v.fail(`${p}.settleSec`, `less than stepDurationSec (${spec.stepDurationSec})`, spec.settleSec);

@@ -71,6 +71,12 @@ export interface StressStep {
   p99: number;
   errorRate: number;
   cpuPct: number | null;
+  /**
+   * Requests per second of the service's own CPU time (rps ÷ CPU share): the
+   * capacity of one core, which stays put when other processes take CPU from
+   * the service and its raw throughput moves with them.
+   */
+  rpsPerCore: number | null;
   requests: number;
   startT: number;
   endT: number;
@@ -81,10 +87,11 @@ export interface StressStep {
 
 export interface StressResult {
   question: string;
-  limits: { maxErrorRate: number; maxP95Ms: number };
+  /** maxP95Factor and the p95 it multiplies (the first step's), when a relative limit was set. */
+  limits: { maxErrorRate: number; maxP95Ms: number; maxP95Factor?: number; referenceP95Ms?: number };
   steps: StressStep[];
   /** The highest step within the limits. */
-  maxSustainable: { connections: number; rps: number; p95: number; cpuPct: number | null } | null;
+  maxSustainable: { connections: number; rps: number; p95: number; cpuPct: number | null; rpsPerCore: number | null } | null;
   /** The first step beyond the limits. */
   breakingPoint: { connections: number; rps: number; p95: number; errorRate: number; reason: string } | null;
 }

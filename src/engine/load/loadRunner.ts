@@ -49,7 +49,8 @@ export function describeLoad(load: HotpathConfig['load']): string {
     case 'stress': {
       const s = load.stress;
       const rungs = ladder(s);
-      return `Stress ladder: ${rungs.join(', ')} connections, ${s.stepDurationSec} s a step, until p95 > ${s.maxP95Ms} ms or errors > ${s.maxErrorRate * 100}%`;
+      const p95 = `p95 > ${s.maxP95Ms} ms${s.maxP95Factor !== null ? ` or > ${s.maxP95Factor} × the first step's` : ''}`;
+      return `Stress ladder: ${rungs.join(', ')} connections, ${s.stepDurationSec} s a step, until ${p95} or errors > ${s.maxErrorRate * 100}%`;
     }
     case 'spike': {
       const s = load.spike;

@@ -107,7 +107,7 @@ test('stress on short steps: a step per rung with its CPU %, ladder ends within 
   const announced: string[] = [];
   ctx.announce = (label) => announced.push(label);
   ctx.rec.startTicker();
-  const s = await runStress(ctx, { startConnections: 1, step: null, factor: 2, maxConnections: 4, stepDurationSec: 1.2, settleSec: 0.2, warmupSec: 0.5, maxErrorRate: 0.5, maxP95Ms: 60_000 });
+  const s = await runStress(ctx, { startConnections: 1, step: null, factor: 2, maxConnections: 4, stepDurationSec: 1.2, settleSec: 0.2, warmupSec: 0.5, maxErrorRate: 0.5, maxP95Ms: 60_000, maxP95Factor: null });
   ctx.rec.stopTicker();
   assert.deepEqual(s.steps.map((x) => x.connections), [1, 2, 4]);
   assert.deepEqual(announced, ['warm-up', 'step 1: 1 connections', 'step 2: 2 connections', 'step 3: 4 connections']);
@@ -122,7 +122,7 @@ test('stress on short steps: a step per rung with its CPU %, ladder ends within 
 
 test('stress stops at the first step beyond the limits', async () => {
   const ctx = context(echo.target, [{ method: 'GET', path: '/missing', weight: 1 }]); // every answer is a 404
-  const s = await runStress(ctx, { startConnections: 1, step: 1, factor: 2, maxConnections: 5, stepDurationSec: 1, settleSec: 0, warmupSec: 0, maxErrorRate: 0.01, maxP95Ms: 1000 });
+  const s = await runStress(ctx, { startConnections: 1, step: 1, factor: 2, maxConnections: 5, stepDurationSec: 1, settleSec: 0, warmupSec: 0, maxErrorRate: 0.01, maxP95Ms: 1000, maxP95Factor: null });
   assert.equal(s.steps.length, 1);
   assert.equal(s.maxSustainable, null);
   assert.match(s.breakingPoint!.reason, /^error rate 100\.00% > 1\.00%/);

@@ -128,6 +128,21 @@ test('k6 JSON output read while it is written: partial lines wait for the rest',
   assert.equal(rec.finish('k6', reader.lastT!).requests.total, 28);
 });
 
+test("k6 JSON output as k6 writes it today (metric first, metadata) and mixed into a runner's log", () => {
+  const log = [
+    '',
+    '         /\\      Grafana   /‾‾/',
+    'execution: local',
+    '{"metric":"http_req_duration","type":"Point","data":{"time":"2025-03-01T10:00:00.5Z","value":12.5,"tags":{"method":"GET","name":"http://127.0.0.1:3000/items","status":"200"},"metadata":{"trace_id":"abc"}}}',
+    'running (00m01.0s), 1/1 VUs, 1 complete and 0 interrupted iterations',
+    '{"metric":"http_req_duration","type":"Point","data":{"time":"2025-03-01T10:00:00.9Z","value":7.5,"tags":{"method":"GET","name":"http://127.0.0.1:3000/items","status":"500"}}}',
+  ].join('\n');
+  const load = importK6Points(log, { scenarioFile: 'script.js', files: [] });
+  assert.deepEqual(load.requests, { total: 2, ok: 1 });
+  assert.equal(load.errors.non2xx, 1);
+  assert.ok(Math.abs(load.latencyMs.p50 - 12.5) < 0.05);
+});
+
 test('k6 summary: --summary-export and handleSummary data', () => {
   const legacy = importK6Summary(JSON.parse(read('k6-summary-export.json')), { file: 'k6-summary-export.json', scenarioFile: 'script.js', files: [] });
   assert.deepEqual(legacy.requests, { total: 30, ok: 27 });

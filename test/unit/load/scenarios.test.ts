@@ -44,10 +44,10 @@ test('a step is past the limits on error rate, on p95, or when nothing answered'
 test('maximum sustainable load is the highest step within the limits, the breaking point the first beyond', () => {
   const limits = { maxErrorRate: 0.01, maxP95Ms: 250 };
   const s = summarizeLadder([step(2, 100, 40), step(4, 120, 90), step(8, 118, 200), step(16, 110, 400)], limits);
-  assert.deepEqual(s.maxSustainable, { connections: 8, rps: 118, p95: 200, cpuPct: 58 });
+  assert.deepEqual(s.maxSustainable, { connections: 8, rps: 118, p95: 200, cpuPct: 58, rpsPerCore: 203.4 });
   assert.deepEqual(s.breakingPoint, { connections: 16, rps: 110, p95: 400, errorRate: 0, reason: 'p95 400 ms > 250 ms' });
   assert.deepEqual(s.steps.map((x) => x.withinLimits), [true, true, true, false]);
-  assert.deepEqual(Object.keys(s.steps[0]).sort(), ['avg', 'connections', 'cpuPct', 'endT', 'errorRate', 'p50', 'p95', 'p99', 'reason', 'requests', 'rps', 'startT', 'withinLimits']);
+  assert.deepEqual(Object.keys(s.steps[0]).sort(), ['avg', 'connections', 'cpuPct', 'endT', 'errorRate', 'p50', 'p95', 'p99', 'reason', 'requests', 'rps', 'rpsPerCore', 'startT', 'withinLimits']);
   assert.equal(s.steps[0].startT, 2100, 'a step is reported from where it was measured (after settling)');
   assert.match(s.question, /most load/);
 
@@ -57,6 +57,17 @@ test('maximum sustainable load is the highest step within the limits, the breaki
   const never = summarizeLadder([step(1, 10, 9), step(2, 20, 19)], limits);
   assert.equal(never.breakingPoint, null, 'the ladder ended within the limits');
   assert.equal(never.maxSustainable!.connections, 2);
+});
+
+test("a relative p95 limit multiplies the first step's p95", () => {
+  const limits = { maxErrorRate: 0.01, maxP95Ms: 60_000, maxP95Factor: 4 };
+  const s = summarizeLadder([step(4, 50, 100), step(8, 52, 390), step(16, 51, 410)], limits);
+  assert.deepEqual(s.limits, { ...limits, referenceP95Ms: 100 });
+  assert.equal(s.maxSustainable!.connections, 8);
+  assert.deepEqual(s.breakingPoint, { connections: 16, rps: 51, p95: 410, errorRate: 0, reason: "p95 410 ms > 4 × the first step's 100 ms" });
+  assert.equal(stepVerdict(step(16, 51, 410), limits), null, 'without a reference (no first step yet) only the absolute limit applies');
+  const both = summarizeLadder([step(4, 50, 100), step(8, 52, 390)], { ...limits, maxP95Ms: 300 });
+  assert.equal(both.breakingPoint!.reason, 'p95 390 ms > 300 ms', 'the absolute limit still applies');
 });
 
 /** Flat samples t, latency: `n` per second from `from` to `to` with the latency `f(t)`. */

@@ -6,6 +6,7 @@
 
 import type { StressSpec } from '../../config';
 import type { StageResult, StressResult, StressStep } from '../loadResult';
+import { round1 } from '../loadResult';
 import type { RunningLoad } from '../autocannonStage';
 import { ScenarioContext, MeasuredSpan, closedLoad, sleep } from './common';
 
@@ -33,11 +34,15 @@ export function stepVerdict(stage: Pick<StageResult, 'requests' | 'errorRate' | 
   if (stage.requests === 0 && stage.errorRate === 0) reasons.push('no response at all');
   if (stage.errorRate > limits.maxErrorRate) reasons.push(`error rate ${(stage.errorRate * 100).toFixed(2)}% > ${(limits.maxErrorRate * 100).toFixed(2)}%`);
   if (stage.latencyMs.p95 > limits.maxP95Ms) reasons.push(`p95 ${stage.latencyMs.p95} ms > ${limits.maxP95Ms} ms`);
+  else if (limits.maxP95Factor !== undefined && limits.referenceP95Ms !== undefined && stage.latencyMs.p95 > limits.maxP95Factor * limits.referenceP95Ms) {
+    reasons.push(`p95 ${stage.latencyMs.p95} ms > ${limits.maxP95Factor} × the first step's ${limits.referenceP95Ms} ms`);
+  }
   return reasons.length ? reasons.join(' and ') : null;
 }
 
 /** The stress figures from the measured steps, in ladder order. */
-export function summarizeLadder(steps: StageResult[], limits: StressResult['limits']): StressResult {
+export function summarizeLadder(steps: StageResult[], given: StressResult['limits']): StressResult {
+  const limits = withReference(given, steps[0]);
   const out: StressStep[] = steps.map((s) => {
     const reason = stepVerdict(s, limits);
     return {
@@ -49,6 +54,7 @@ export function summarizeLadder(steps: StageResult[], limits: StressResult['limi
       p99: s.latencyMs.p99,
       errorRate: s.errorRate,
       cpuPct: s.cpuPct,
+      rpsPerCore: s.cpuPct !== null && s.cpuPct > 0 ? round1(s.rps / (s.cpuPct / 100)) : null,
       requests: s.requests,
       startT: s.measuredFromT,
       endT: s.endT,
@@ -63,7 +69,9 @@ export function summarizeLadder(steps: StageResult[], limits: StressResult['limi
     question: STRESS_QUESTION,
     limits,
     steps: out,
-    maxSustainable: sustainable ? { connections: sustainable.connections, rps: sustainable.rps, p95: sustainable.p95, cpuPct: sustainable.cpuPct } : null,
+    maxSustainable: sustainable
+      ? { connections: sustainable.connections, rps: sustainable.rps, p95: sustainable.p95, cpuPct: sustainable.cpuPct, rpsPerCore: sustainable.rpsPerCore }
+      : null,
     breakingPoint: broke ? { connections: broke.connections, rps: broke.rps, p95: broke.p95, errorRate: broke.errorRate, reason: broke.reason! } : null,
   };
 }
@@ -75,8 +83,14 @@ export function summarizeLadder(steps: StageResult[], limits: StressResult['limi
  * requests in flight, which the service still works through at the start of the
  * next step, and count that work against it.
  */
+/** With a relative p95 limit, the p95 it multiplies: the first step's. */
+function withReference(limits: StressResult['limits'], first: StageResult | undefined): StressResult['limits'] {
+  if (limits.maxP95Factor === undefined || !first) return limits;
+  return { ...limits, referenceP95Ms: limits.referenceP95Ms ?? first.latencyMs.p95 };
+}
+
 export async function runStress(ctx: ScenarioContext, spec: StressSpec): Promise<StressResult> {
-  const limits = { maxErrorRate: spec.maxErrorRate, maxP95Ms: spec.maxP95Ms };
+  const given: StressResult['limits'] = { maxErrorRate: spec.maxErrorRate, maxP95Ms: spec.maxP95Ms, ...(spec.maxP95Factor !== null ? { maxP95Factor: spec.maxP95Factor } : {}) };
   const steps: StageResult[] = [];
   const running: RunningLoad[] = [];
   // Long enough for any ladder; the ladder stops them.
@@ -103,11 +117,11 @@ export async function runStress(ctx: ScenarioContext, spec: StressSpec): Promise
       const step = measured.close();
       if (ctx.token.isCancelled()) break;
       steps.push(step);
-      if (stepVerdict(step, limits) !== null) break;
+      if (stepVerdict(step, withReference(given, steps[0])) !== null) break;
     }
   } finally {
     for (const r of running) r.stop();
     await Promise.all(running.map((r) => r.done));
   }
-  return summarizeLadder(steps, limits);
+  return summarizeLadder(steps, given);
 }
