@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { inspectorOverhead, OverheadRow } from './inspectorOverhead';
 import { runListing, runListingBlock } from './runListing';
+import { backendOverhead } from './backendOverhead';
 
 const root = path.resolve(__dirname, '../..');
 const rounds = Number(process.env.HOTPATH_BENCH_ROUNDS ?? 6);
@@ -61,6 +62,14 @@ async function main(): Promise<void> {
     const table = overheadTable(rows);
     writeBlock(name, [environmentLine(started, `${rounds} interleaved rounds of ${seconds} s, 8 connections, demo route \`GET ${route}\``), '', table].join('\n'));
     process.stdout.write(`\n${name}\n${table}\n`);
+  }
+  if (wanted('backend-overhead')) {
+    const started = new Date();
+    process.stderr.write(`backend-overhead: ${rounds} interleaved rounds of ${seconds} s on GET /report/cpu\n`);
+    const rows = await backendOverhead(root, '/report/cpu', rounds, seconds);
+    const table = overheadTable(rows).replace('service CPU µs/request', 'CPU µs/request of the whole process group');
+    writeBlock('backend-overhead', [environmentLine(started, `${rounds} interleaved rounds of ${seconds} s, 8 connections, demo route \`GET /report/cpu\``), '', table].join('\n'));
+    process.stdout.write(`\nbackend-overhead\n${table}\n`);
   }
 }
 
