@@ -214,13 +214,13 @@ export function compareRecords(base: RunRecord, cur: RunRecord, inputs: RecordIn
   };
   metrics.push({
     ...untested('cpu.perRequest', 'service CPU per request', 'ms', cpuPerRequest(base), cpuPerRequest(cur)),
-    why: "one value per run, no samples to test; the service's own CPU time, so other load on the machine disturbs it least.",
+    why: "one value per run: shown, not tested (the service's own CPU time: other load disturbs it least).",
   });
   metrics.push(untested('gc.pauseSharePct', 'GC pause share', '%', base.gc?.pauseSharePct ?? null, cur.gc?.pauseSharePct ?? null));
   const heapWhy = (r: RunRecord) => (r.heap?.growth ? `r² ${r.heap.growth.r2}` : 'no fit');
   metrics.push({
     ...untested('heap.growthPct', 'heap growth', '%', base.heap?.growthPct ?? null, cur.heap?.growthPct ?? null),
-    why: `one value per run, no samples to test (fit: baseline ${heapWhy(base)}, current ${heapWhy(cur)}).`,
+    why: `one value per run: shown, not tested (fit: baseline ${heapWhy(base)}, current ${heapWhy(cur)}).`,
   });
 
   const endpoints: MetricComparison[] = [];
@@ -229,7 +229,7 @@ export function compareRecords(base: RunRecord, cur: RunRecord, inputs: RecordIn
     if (!b) continue;
     endpoints.push({
       ...untested(`endpoint.p95 ${e.method} ${e.path}`, `${e.method} ${e.path} p95`, 'ms', b.latencyMs.p95, e.latencyMs.p95),
-      why: 'run.json keeps percentiles per endpoint, not samples: shown, not tested.',
+      why: 'run.json keeps no samples per endpoint: shown, not tested.',
     });
   }
 
@@ -295,7 +295,7 @@ function errorRate(bl: NonNullable<RunRecord['load']>, cl: NonNullable<RunRecord
 }
 
 function untested(metric: string, label: string, unit: MetricComparison['unit'], baseline: number | null, current: number | null): MetricComparison {
-  return { metric, label, unit, better: 'lower', baseline, current, changePct: relChange(baseline, current), floorPct: null, verdict: 'not tested', tests: [], why: 'one value per run, no samples to test.' };
+  return { metric, label, unit, better: 'lower', baseline, current, changePct: relChange(baseline, current), floorPct: null, verdict: 'not tested', tests: [], why: 'one value per run: shown, not tested.' };
 }
 
 function relChange(b: number | null, c: number | null): number | null {
