@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { isAlive, lastLine, repoRoot, runCli, tempDir, writeConfig } from './cliHarness';
+import { schemaErrors, undescribedFields } from '../unit/store/runSchemaCheck';
 
 const demoDir = path.join(repoRoot, 'examples', 'demo');
 const out = tempDir('hotpath-backends-');
@@ -57,6 +58,8 @@ async function runBackend(backend: string, cpuRouteOnly: boolean) {
   const runDir = lastLine(r.stdout);
   const run = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
   assert.equal(run.status, 'passed');
+  assert.deepEqual(schemaErrors(run), [], 'run.json matches schema/run.schema.json');
+  assert.deepEqual(undescribedFields(run), [], 'every field is described in the schema');
   assert.ok(run.load.requests.total > 20, `requests ${run.load.requests.total}`);
   assert.equal(run.profiler.backend, backend);
   assert.deepEqual(run.profiler.problems, []);
