@@ -52,6 +52,12 @@ export interface StressSpec {
    * at every step). Null: only maxP95Ms and maxErrorRate apply.
    */
   maxP95Factor: number | null;
+  /**
+   * Seconds to hold the maximum sustainable level once the ladder has found it
+   * (connections brought back down from the breaking point); its figures are
+   * the ones reported. 0: the step's own figures.
+   */
+  holdSec: number;
 }
 
 /** `load.spike`: base load, a jump to `factor`× for a while, then base load again. */
@@ -262,7 +268,7 @@ export const DEFAULT_RATE_CONNECTIONS = 64;
 function parseStress(v: Validator, raw: unknown): StressSpec {
   const p = '$.load.stress';
   const o = raw === undefined ? {} : v.object(raw, p);
-  v.onlyKeys(o, p, ['startConnections', 'step', 'factor', 'maxConnections', 'stepDurationSec', 'settleSec', 'warmupSec', 'maxErrorRate', 'maxP95Ms', 'maxP95Factor']);
+  v.onlyKeys(o, p, ['startConnections', 'step', 'factor', 'maxConnections', 'stepDurationSec', 'settleSec', 'warmupSec', 'maxErrorRate', 'maxP95Ms', 'maxP95Factor', 'holdSec']);
   if (o.step !== undefined && o.factor !== undefined) {
     throw new HotpathError(`${v.file}: ${p} sets both "step" and "factor"; use "step" to add connections per step or "factor" to multiply them.`);
   }
@@ -277,6 +283,7 @@ function parseStress(v: Validator, raw: unknown): StressSpec {
     maxErrorRate: o.maxErrorRate === undefined ? 0.01 : v.number(o.maxErrorRate, `${p}.maxErrorRate`, 0, 1),
     maxP95Ms: o.maxP95Ms === undefined ? 1000 : v.number(o.maxP95Ms, `${p}.maxP95Ms`, 0.001, 3_600_000),
     maxP95Factor: o.maxP95Factor === undefined ? null : v.number(o.maxP95Factor, `${p}.maxP95Factor`, 1, 1000),
+    holdSec: o.holdSec === undefined ? 0 : v.number(o.holdSec, `${p}.holdSec`, 0, 86400),
   };
   if (spec.maxConnections < spec.startConnections) v.fail(`${p}.maxConnections`, `at least startConnections (${spec.startConnections})`, spec.maxConnections);
   if (spec.settleSec >= spec.stepDurationSec) v.fail(`${p}.settleSec`, `less than stepDurationSec (${spec.stepDurationSec})`, spec.settleSec);

@@ -38,7 +38,7 @@ export interface LoadTickDetail extends LoadTick {
   stage?: string;
 }
 
-export type StageKind = 'warmup' | 'stage' | 'step' | 'base' | 'spike' | 'recovery' | 'soak';
+export type StageKind = 'warmup' | 'stage' | 'step' | 'hold' | 'base' | 'spike' | 'recovery' | 'soak';
 
 /** A span of the run with its own figures: a configured stage, a stress step, the spike, … */
 export interface StageResult {
@@ -91,7 +91,17 @@ export interface StressResult {
   limits: { maxErrorRate: number; maxP95Ms: number; maxP95Factor?: number; referenceP95Ms?: number };
   steps: StressStep[];
   /** The highest step within the limits. */
-  maxSustainable: { connections: number; rps: number; p95: number; cpuPct: number | null; rpsPerCore: number | null } | null;
+  /** From the hold at that level when load.stress.holdSec is set (`heldSec`), else from its step. */
+  maxSustainable: {
+    connections: number;
+    rps: number;
+    p95: number;
+    cpuPct: number | null;
+    rpsPerCore: number | null;
+    heldSec?: number;
+    /** Whether the hold stayed within the limits too. */
+    heldWithinLimits?: boolean;
+  } | null;
   /** The first step beyond the limits. */
   breakingPoint: { connections: number; rps: number; p95: number; errorRate: number; reason: string } | null;
 }

@@ -68,7 +68,7 @@ export function plannedLoadSeconds(load: HotpathConfig['load']): number | null {
   if (load.engine !== 'autocannon') return null;
   switch (load.scenario) {
     case 'stress':
-      return load.stress.warmupSec + ladder(load.stress).length * load.stress.stepDurationSec;
+      return load.stress.warmupSec + ladder(load.stress).length * load.stress.stepDurationSec + (load.stress.holdSec ? load.stress.settleSec + load.stress.holdSec : 0);
     case 'spike':
       return load.spike.baseDurationSec + load.spike.spikeDurationSec + load.spike.recoveryDurationSec;
     case 'soak':

@@ -16,7 +16,7 @@ test('every existing load key keeps working and the new ones get documented defa
   assert.equal(c.load.scenarioFile, null);
   assert.equal(c.load.timeoutSec, 10);
   assert.deepEqual(c.load.stress, {
-    startConnections: 1, step: null, factor: 2, maxConnections: 512, stepDurationSec: 10, settleSec: 1, warmupSec: 3, maxErrorRate: 0.01, maxP95Ms: 1000, maxP95Factor: null,
+    startConnections: 1, step: null, factor: 2, maxConnections: 512, stepDurationSec: 10, settleSec: 1, warmupSec: 3, maxErrorRate: 0.01, maxP95Ms: 1000, maxP95Factor: null, holdSec: 0,
   });
   assert.deepEqual(c.load.spike, { baseConnections: 5, factor: 5, baseDurationSec: 10, spikeDurationSec: 10, recoveryDurationSec: 20, tolerancePct: 20 });
   assert.deepEqual(c.load.soak, { durationSec: 600, connections: 10, windowSec: 60, warmupSec: 5 });

@@ -70,6 +70,17 @@ test("a relative p95 limit multiplies the first step's p95", () => {
   assert.equal(both.breakingPoint!.reason, 'p95 390 ms > 300 ms', 'the absolute limit still applies');
 });
 
+test("with a hold, the maximum sustainable figures are the hold's", () => {
+  const limits = { maxErrorRate: 0.01, maxP95Ms: 250 };
+  const hold = { ...step(8, 121, 180), kind: 'hold' as const, startT: 30_000, endT: 38_000, measuredFromT: 31_000 };
+  const s = summarizeLadder([step(4, 100, 90), step(8, 118, 200), step(16, 110, 400)], limits, hold);
+  assert.deepEqual(s.maxSustainable, { connections: 8, rps: 121, p95: 180, cpuPct: 58, rpsPerCore: 208.6, heldSec: 7, heldWithinLimits: true });
+  assert.equal(s.steps.length, 3, 'the hold is not a step of the ladder');
+  const over = summarizeLadder([step(4, 100, 90), step(8, 118, 200), step(16, 110, 400)], limits, { ...hold, latencyMs: { ...hold.latencyMs, p95: 260 } });
+  assert.equal(over.maxSustainable!.heldWithinLimits, false, 'a hold past the limits says so');
+  assert.equal(summarizeLadder([step(4, 100, 900)], limits, hold).maxSustainable, null, 'no sustainable level, nothing held');
+});
+
 /** Flat samples t, latency: `n` per second from `from` to `to` with the latency `f(t)`. */
 function samples(from: number, to: number, perSecond: number, f: (t: number) => number): number[] {
   const out: number[] = [];

@@ -41,9 +41,9 @@ export function stepVerdict(stage: Pick<StageResult, 'requests' | 'errorRate' | 
 }
 
 /** The stress figures from the measured steps, in ladder order. */
-export function summarizeLadder(steps: StageResult[], given: StressResult['limits']): StressResult {
+export function summarizeLadder(steps: StageResult[], given: StressResult['limits'], hold?: StageResult): StressResult {
   const limits = withReference(given, steps[0]);
-  const out: StressStep[] = steps.map((s) => {
+  const toStep = (s: StageResult): StressStep => {
     const reason = stepVerdict(s, limits);
     return {
       connections: s.connections,
@@ -61,17 +61,29 @@ export function summarizeLadder(steps: StageResult[], given: StressResult['limit
       withinLimits: reason === null,
       reason,
     };
-  });
+  };
+  const out = steps.map(toStep);
   const breaking = out.findIndex((s) => !s.withinLimits);
   const sustainable = (breaking === -1 ? out : out.slice(0, breaking)).at(-1) ?? null;
   const broke = breaking === -1 ? null : out[breaking];
+  const held = hold && sustainable ? toStep(hold) : null;
   return {
     question: STRESS_QUESTION,
     limits,
     steps: out,
-    maxSustainable: sustainable
-      ? { connections: sustainable.connections, rps: sustainable.rps, p95: sustainable.p95, cpuPct: sustainable.cpuPct, rpsPerCore: sustainable.rpsPerCore }
-      : null,
+    maxSustainable: held
+      ? {
+          connections: sustainable!.connections,
+          rps: held.rps,
+          p95: held.p95,
+          cpuPct: held.cpuPct,
+          rpsPerCore: held.rpsPerCore,
+          heldSec: Math.round((held.endT - held.startT) / 100) / 10,
+          heldWithinLimits: held.withinLimits,
+        }
+      : sustainable
+        ? { connections: sustainable.connections, rps: sustainable.rps, p95: sustainable.p95, cpuPct: sustainable.cpuPct, rpsPerCore: sustainable.rpsPerCore }
+        : null,
     breakingPoint: broke ? { connections: broke.connections, rps: broke.rps, p95: broke.p95, errorRate: broke.errorRate, reason: broke.reason! } : null,
   };
 }
@@ -92,16 +104,18 @@ function withReference(limits: StressResult['limits'], first: StageResult | unde
 export async function runStress(ctx: ScenarioContext, spec: StressSpec): Promise<StressResult> {
   const given: StressResult['limits'] = { maxErrorRate: spec.maxErrorRate, maxP95Ms: spec.maxP95Ms, ...(spec.maxP95Factor !== null ? { maxP95Factor: spec.maxP95Factor } : {}) };
   const steps: StageResult[] = [];
-  const running: RunningLoad[] = [];
+  // Each rung's added connections, with the level they bring the total to.
+  const running: Array<{ load: RunningLoad; level: number }> = [];
   // Long enough for any ladder; the ladder stops them.
-  const open = (connections: number) => running.push(closedLoad(ctx, connections, 7 * 86400));
+  const open = (connections: number, level: number) => running.push({ load: closedLoad(ctx, connections, 7 * 86400), level });
   let current = 0;
+  let hold: StageResult | undefined;
   const rungs = ladder(spec);
   try {
     if (spec.warmupSec > 0) {
       ctx.announce('warm-up', `Stress warm-up: ${spec.startConnections} connections for ${spec.warmupSec} s (not counted)`);
       const warm = new MeasuredSpan(ctx, 'warm-up', 'warmup', spec.startConnections);
-      open(spec.startConnections);
+      open(spec.startConnections, spec.startConnections);
       current = spec.startConnections;
       await sleep(spec.warmupSec * 1000, ctx.token);
       warm.close();
@@ -111,7 +125,7 @@ export async function runStress(ctx: ScenarioContext, spec: StressSpec): Promise
       const label = `step ${i + 1}: ${connections} connections`;
       ctx.announce(label, `Stress step ${i + 1} of at most ${rungs.length}: ${connections} connections for ${spec.stepDurationSec} s`);
       const measured = new MeasuredSpan(ctx, label, 'step', connections, spec.settleSec * 1000);
-      if (connections > current) open(connections - current);
+      if (connections > current) open(connections - current, connections);
       current = connections;
       await sleep(spec.stepDurationSec * 1000, ctx.token);
       const step = measured.close();
@@ -119,9 +133,19 @@ export async function runStress(ctx: ScenarioContext, spec: StressSpec): Promise
       steps.push(step);
       if (stepVerdict(step, withReference(given, steps[0])) !== null) break;
     }
+    // The ladder found the level; holding it gives the steadier figures.
+    const sustainable = summarizeLadder(steps, given).maxSustainable;
+    if (spec.holdSec > 0 && sustainable && !ctx.token.isCancelled()) {
+      const label = `hold: ${sustainable.connections} connections`;
+      ctx.announce(label, `Stress: holding the maximum sustainable level, ${sustainable.connections} connections, for ${spec.holdSec} s`);
+      for (const r of running) if (r.level > sustainable.connections) r.load.stop();
+      const measured = new MeasuredSpan(ctx, label, 'hold', sustainable.connections, spec.settleSec * 1000);
+      await sleep((spec.settleSec + spec.holdSec) * 1000, ctx.token);
+      if (!ctx.token.isCancelled()) hold = measured.close();
+    }
   } finally {
-    for (const r of running) r.stop();
-    await Promise.all(running.map((r) => r.done));
+    for (const r of running) r.load.stop();
+    await Promise.all(running.map((r) => r.load.done));
   }
-  return summarizeLadder(steps, given);
+  return summarizeLadder(steps, given, hold);
 }
