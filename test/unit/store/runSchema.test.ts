@@ -39,11 +39,12 @@ test('the scenario sections validate as the engine writes them', () => {
     question: 'q',
     limits: { maxErrorRate: 0.01, maxP95Ms: 1000 },
     steps: [{ connections: 1, rps: 100, avg: 5, p50: 4, p95: 9, p99: 11, errorRate: 0, cpuPct: 50, rpsPerCore: 200, requests: 1000, startT: 0, endT: 10000, withinLimits: true, reason: null }],
-    maxSustainable: { connections: 1, rps: 100, p95: 9, cpuPct: 50, rpsPerCore: 200 },
+    maxSustainable: { connections: 1, rps: 100, p95: 9, cpuPct: 50, rpsPerCore: 200, heldSec: 30, heldWithinLimits: true },
     breakingPoint: null,
   };
   run.load.spike = { question: 'q', baseConnections: 5, spikeConnections: 25, spikeStartT: 10000, spikeEndT: 20000, baselineP95Ms: 9, baseRps: 100, spikeP95Ms: 90, spikeRps: 120, spikeErrorRate: 0, tolerancePct: 20, thresholdMs: 10.8, recovered: false, recoveryMs: null };
   run.load.soak = { question: 'q', connections: 10, windowSec: 60, windows: [window, window], first: window, last: window, p95DegradationPct: -1.5, throughputDegradationPct: 0.4, heapGrowthPct: null, heap: { firstTroughBytes: 1, lastTroughBytes: 2, runGrowthPct: null } };
+  run.load.stages.push({ label: 'hold: 1 connection', kind: 'hold', connections: 1, startT: 10000, endT: 40000, measuredFromT: 11000, requests: 3000, rps: 100, latencyMs: { p50: 4, p90: 8, p95: 9, p99: 11, max: 20, mean: 5, count: 3000 }, errors: 0, errorRate: 0, cpuPct: 50 });
   run.load.external = { tool: 'k6', scenarioFile: 'load.js', files: ['k6-summary.json'] };
   run.profiler = { backend: 'clinic-doctor', tool: 'clinic', version: '13.0.0', command: ['clinic', 'doctor'], files: ['clinic/'], problems: [] };
   run.clinic = { tool: 'doctor', version: '13.0.0', htmlReport: 'clinic/x.html', data: 'clinic/x', verdict: { category: 'io', title: 't', summary: ['s'] }, issues: { delay: 'performance' } };
