@@ -13,7 +13,8 @@ import { HotCodeLensProvider } from './annotations/hotCodeLenses';
 import { LineHeat } from './annotations/lineHeat';
 import { batchingExplanation, NPlusOneCodeActions, NPlusOneDiagnostics } from './annotations/nPlusOneDiagnostics';
 import type { RunRecord } from '../engine/runRecord';
-import { listRuns } from '../engine/store/runStore';
+import { listRunSummaries } from '../engine/store/runListing';
+import { baselineId, getBaseline, setBaseline } from '../engine/store/baseline';
 
 const BASELINE_KEY = 'hotpath.baselineRunDir';
 let controller: RunController | undefined;
@@ -21,7 +22,8 @@ let controller: RunController | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Hotpath');
   controller = new RunController(context.extensionUri, output);
-  const runs = new RunsTreeProvider(() => context.workspaceState.get<string>(BASELINE_KEY));
+  migrateBaseline(context);
+  const runs = new RunsTreeProvider();
   const report = new ReportViewProvider(context.extensionUri);
   const runsView = vscode.window.createTreeView('hotpath.runs', { treeDataProvider: runs, showCollapseAll: false });
   const annotations = new RunAnnotations();
@@ -72,7 +74,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     runsView.onDidChangeSelection((e) => {
       const item = e.selection[0];
-      if (item?.run.ok) select(item.run.record);
+      const run = item?.run.ok ? readRun(item.run.dir) : null;
+      if (run?.ok) select(run.record);
     }),
     controller.onDidFinishRun((outcome) => {
       runs.refresh();
@@ -94,16 +97,21 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(Commands.SetBaseline, async (arg?: unknown) => {
       const dir = runDirOf(arg);
       if (!dir) return;
-      await context.workspaceState.update(BASELINE_KEY, dir);
+      try {
+        setBaseline(path.dirname(dir), path.basename(dir));
+      } catch (err) {
+        return void vscode.window.showErrorMessage(`Hotpath: ${(err as Error).message}`);
+      }
       runs.refresh();
       void vscode.window.showInformationMessage(`Hotpath: ${path.basename(dir)} is now the baseline.`);
     }),
     registerCommand(Commands.CompareWithBaseline, async (arg?: unknown) => {
-      const baseline = context.workspaceState.get<string>(BASELINE_KEY);
       const dir = runDirOf(arg);
-      if (!baseline) return void vscode.window.showInformationMessage('Hotpath: set a baseline first (right-click a run → Set as Baseline).');
       if (!dir) return;
-      const a = readRun(baseline);
+      const pinned = getBaseline(path.dirname(dir));
+      if (pinned.state === 'none') return void vscode.window.showInformationMessage('Hotpath: set a baseline first (right-click a run → Set as Baseline).');
+      if (pinned.state === 'gone') return void vscode.window.showErrorMessage(`Hotpath: the baseline ${pinned.id} cannot be read (${pinned.reason}); set another one.`);
+      const a = readRun(pinned.dir);
       const b = readRun(dir);
       if (!a.ok || !b.ok) return void vscode.window.showErrorMessage('Hotpath: one of the two runs cannot be read.');
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: quickComparison(a.record, b.record) });
@@ -134,12 +142,25 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });
 }
 
+/** Earlier versions kept the baseline in workspace state; the run store now holds it for the CLI and CI too. */
+function migrateBaseline(context: vscode.ExtensionContext): void {
+  const old = context.workspaceState.get<string>(BASELINE_KEY);
+  if (!old) return;
+  try {
+    if (!baselineId(path.dirname(old))) setBaseline(path.dirname(old), path.basename(old));
+  } catch {
+    // The old baseline is gone: nothing to carry over.
+  }
+  void context.workspaceState.update(BASELINE_KEY, undefined);
+}
+
 /** Shows the newest run's annotations once the window has settled (not on the activation path). */
 function annotateNewest(select: (record: RunRecord | null) => void): void {
   const where = locateWorkspace();
   if (!where) return;
-  const newest = listRuns(where.runsDir).find((r) => r.ok);
-  if (newest?.ok) select(newest.record);
+  const newest = listRunSummaries(where.runsDir).find((r) => r.ok);
+  const run = newest ? readRun(newest.dir) : null;
+  if (run?.ok) select(run.record);
 }
 
 /** Key figures side by side; the statistical comparison lives in `hotpath compare`. */

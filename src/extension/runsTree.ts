@@ -1,7 +1,9 @@
 // The Runs view: saved runs, newest first, with status icons and key figures.
-import * as path from 'path';
+// Reads the run index (summaries), so hundreds of runs list instantly; a run's
+// full record is read only when it is opened.
 import * as vscode from 'vscode';
-import { ListedRun, listRuns } from '../engine/store/runStore';
+import { baselineId } from '../engine/store/baseline';
+import { ListedSummary, listRunSummaries } from '../engine/store/runListing';
 import { Commands } from './contributions';
 import { formatMs, formatRps } from './format';
 import { locateWorkspace } from './workspaceRuns';
@@ -14,21 +16,24 @@ const STATUS_ICON: Record<string, [string, string]> = {
 };
 
 export class RunItem extends vscode.TreeItem {
-  constructor(readonly run: ListedRun, isBaseline: boolean) {
+  constructor(readonly run: ListedSummary, isBaseline: boolean) {
     super(labelOf(run), vscode.TreeItemCollapsibleState.None);
     this.id = run.dir;
     this.resourceUri = vscode.Uri.file(run.dir);
     if (run.ok) {
-      const r = run.record;
-      const figures = r.load ? `p95 ${formatMs(r.load.latencyMs.p95)} · ${formatRps(r.load.throughputRps.mean)} req/s` : r.status;
+      const s = run.summary;
+      const figures = s.p95Ms !== null && s.rps !== null ? `p95 ${formatMs(s.p95Ms)} · ${formatRps(s.rps)} req/s` : s.status;
       this.description = `${isBaseline ? '★ baseline · ' : ''}${figures}`;
-      const [icon, color] = STATUS_ICON[r.status] ?? ['circle-outline', 'foreground'];
+      const [icon, color] = STATUS_ICON[s.status] ?? ['circle-outline', 'foreground'];
       this.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
       this.contextValue = isBaseline ? 'run-baseline' : 'run';
       this.tooltip = new vscode.MarkdownString(
-        `**${r.status}**: ${r.name}, ${new Date(r.startedAt).toLocaleString()}\n\n` +
-          (r.load ? `${r.load.requests.total} requests, ${formatRps(r.load.throughputRps.mean)} req/s, p95 ${formatMs(r.load.latencyMs.p95)}, errors ${(r.load.errors.rate * 100).toFixed(2)}%` : r.error ?? ''),
+        `**${s.status}**: ${s.name}, ${new Date(s.startedAt).toLocaleString()}\n\n` +
+          (s.requests !== null && s.rps !== null && s.p95Ms !== null
+            ? `${s.requests} requests, ${formatRps(s.rps)} req/s, p95 ${formatMs(s.p95Ms)}, errors ${((s.errorRate ?? 0) * 100).toFixed(2)}%`
+            : s.error ?? ''),
       );
+      this.accessibilityInformation = { label: `Run ${labelOf(run)}, ${s.status}, ${figures}${isBaseline ? ', baseline' : ''}` };
       this.command = { command: Commands.OpenReport, title: 'Open Report', arguments: [this] };
     } else {
       this.description = 'damaged';
@@ -39,17 +44,15 @@ export class RunItem extends vscode.TreeItem {
   }
 }
 
-function labelOf(run: ListedRun): string {
+function labelOf(run: ListedSummary): string {
   if (!run.ok) return run.id;
-  const d = new Date(run.record.startedAt);
+  const d = new Date(run.summary.startedAt);
   return `${d.toLocaleDateString()} ${d.toLocaleTimeString()}`;
 }
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-
-  constructor(private readonly baselineOf: () => string | undefined) {}
 
   refresh(): void {
     this.changed.fire();
@@ -62,8 +65,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunItem>, vscod
   getChildren(): RunItem[] {
     const where = locateWorkspace();
     if (!where) return [];
-    const baseline = this.baselineOf();
-    return listRuns(where.runsDir).map((run) => new RunItem(run, baseline !== undefined && path.resolve(run.dir) === path.resolve(baseline)));
+    const baseline = baselineId(where.runsDir);
+    return listRunSummaries(where.runsDir).map((run) => new RunItem(run, run.id === baseline));
   }
 
   dispose(): void {

@@ -141,6 +141,7 @@ export function analyzeCpuProfile(profile: CpuProfile, options: AnalyzeOptions =
   const categories = new Map<number, FrameCategory>();
   let durationUs = 0;
   const instrumentation = new Set(options.instrumentationFiles ?? []);
+  const isInstrumentation = (url: string) => instrumentation.size > 0 && instrumentation.has(url.startsWith('file://') ? safeFilePath(url) : url);
   for (const n of profile.nodes) {
     const cat = categorize(n, instrumentation);
     categories.set(n.id, cat);
@@ -206,7 +207,8 @@ export function analyzeCpuProfile(profile: CpuProfile, options: AnalyzeOptions =
       const original = url ? options.sourceMaps?.resolve(url, lineNumber + 1, columnNumber + 1) : null;
       return {
       name: a.node.callFrame.functionName || '(anonymous)',
-      file: displayPath(original?.file ?? url, options.root),
+      // Hotpath's own probe is named, not given as a path on this machine.
+      file: isInstrumentation(url) ? 'hotpath:probe.js' : displayPath(original?.file ?? url, options.root),
       line: original?.line ?? lineNumber + 1,
       column: original?.column ?? columnNumber + 1,
       category: categories.get(a.node.id)!,
@@ -223,7 +225,7 @@ export function analyzeCpuProfile(profile: CpuProfile, options: AnalyzeOptions =
     const us = selfUs.get(n.id) ?? 0;
     const ticks = n.positionTicks;
     // Lines only mean something for frames with a script; native and VM frames have none.
-    if (!us || !ticks?.length || !n.callFrame.url) continue;
+    if (!us || !ticks?.length || !n.callFrame.url || isInstrumentation(n.callFrame.url)) continue;
     const totalTicks = ticks.reduce((s, t) => s + t.ticks, 0);
     if (!totalTicks) continue;
     for (const t of ticks) {
