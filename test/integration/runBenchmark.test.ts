@@ -12,22 +12,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { CODE_SERVER_VERSION, CodeServer, findCodeServer, repoRoot, startCodeServer } from './codeServer';
-import { CHROMIUM_PATH, Workbench } from './workbench';
+import { CodeServer, repoRoot, startCodeServer } from './codeServer';
+import { clearNotifications, demoDir, RUN_TIMEOUT_MS, savedRuns, sleep, waitFor, whyNotRunnable } from './demoRun';
+import { Workbench } from './workbench';
 
-const inCI = process.env.CI === 'true';
-const demoDir = path.join(repoRoot, 'examples', 'demo');
 const DASHBOARD = { title: 'Hotpath: Live Dashboard' };
 const REPORT_VIEW = { title: 'Hotpath report' };
-/** The demo's config drives 10 s of load; starting, profiling and analysing add a few seconds. */
-const RUN_TIMEOUT_MS = 60_000;
-
-function whyNotRunnable(): string | undefined {
-  if (inCI) return undefined; // in CI a missing install is a failure, reported by the test itself
-  if (!findCodeServer()) return `code-server ${CODE_SERVER_VERSION} is not installed: run scripts/install-vscode.sh`;
-  if (!fs.existsSync(CHROMIUM_PATH)) return `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
-  return undefined;
-}
 
 test('Run Benchmark in VS Code: live dashboard, Runs tree, Report view, Stop Benchmark, no surviving processes', { skip: whyNotRunnable(), timeout: 180_000 }, async (t) => {
   const started = Date.now();
@@ -301,33 +291,6 @@ async function dismissOtherToasts(wb: Workbench): Promise<string[]> {
   return dismissed;
 }
 
-async function clearNotifications(wb: Workbench): Promise<void> {
-  await wb.runCommand('Notifications: Clear All Notifications');
-  await wb.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 5_000 });
-}
-
-// ---------------------------------------------------------------------------
-// Saved runs
-
-interface SavedRun {
-  dir: string;
-  record: { status: string; error: string | null; load: { requests: { total: number } } | null };
-}
-
-function savedRuns(runsDir: string): SavedRun[] {
-  const out: SavedRun[] = [];
-  for (const name of fs.readdirSync(runsDir)) {
-    const file = path.join(runsDir, name, 'run.json');
-    if (!fs.existsSync(file)) continue;
-    try {
-      out.push({ dir: path.join(runsDir, name), record: JSON.parse(fs.readFileSync(file, 'utf8')) });
-    } catch {
-      // being written; the next poll reads it
-    }
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // Processes
 
@@ -407,28 +370,3 @@ async function assertNoSurvivors(server: CodeServer, preexisting: Set<number>, w
     `no process started by the run is alive ${when}`,
   );
 }
-
-// ---------------------------------------------------------------------------
-
-/** Polls `read` every 200 ms until `ok` holds; on timeout, fails with the last value read. */
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}; last saw ${JSON.stringify(last)}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
-      );
-    }
-    await sleep(200);
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
