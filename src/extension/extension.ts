@@ -17,6 +17,7 @@ import { listRunSummaries } from '../engine/store/runListing';
 import { baselineId, getBaseline, setBaseline } from '../engine/store/baseline';
 
 const BASELINE_KEY = 'hotpath.baselineRunDir';
+const EXPLAIN_SCHEME = 'hotpath-explain';
 let controller: RunController | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -68,9 +69,13 @@ export function activate(context: vscode.ExtensionContext): void {
     diagnostics,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, lenses),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new NPlusOneCodeActions(), { providedCodeActionKinds: NPlusOneCodeActions.kinds }),
+    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, {
+      provideTextDocumentContent: (uri) => batchingExplanation(new URLSearchParams(uri.query).get('message') ?? ''),
+    }),
     vscode.commands.registerCommand('hotpath.explainNPlusOne', async (message: string) => {
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: batchingExplanation(String(message ?? '')) });
-      await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri);
+      // A read-only document: no Untitled tab that asks to be saved.
+      const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: '/Batching an N+1 query.md', query: new URLSearchParams({ message: String(message ?? '') }).toString() });
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
     }),
     runsView.onDidChangeSelection((e) => {
       const item = e.selection[0];

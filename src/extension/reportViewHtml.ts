@@ -43,10 +43,12 @@ function renderRun(run: RunRecord, openCommand: string): string {
     parts.push('</tbody></table>');
   }
   if (run.budgets.length) {
-    parts.push('<table class="budgets"><caption>Budgets</caption><thead><tr><th>Metric</th><th>Target</th><th>Actual</th><th>Status</th></tr></thead><tbody>');
+    // Narrow side bar: the verdict is a mark in front of the metric, not a fourth column.
+    parts.push('<table class="budgets"><caption>Budgets</caption><thead><tr><th>Metric</th><th>Target</th><th>Actual</th></tr></thead><tbody>');
     for (const b of run.budgets) {
+      const mark = b.passed ? '<span class="pass" role="img" aria-label="passed">✓</span>' : '<span class="fail" role="img" aria-label="failed">✗</span>';
       parts.push(
-        `<tr><td>${escapeHtml(b.metric)}</td><td class="nowrap">${escapeHtml(b.expression)}</td><td>${b.actual === null ? 'not measured' : escapeHtml(formatMeasure(b.actual, b.unit))}</td><td class="${b.passed ? 'pass' : 'fail'}">${b.passed ? 'pass' : 'FAIL'}</td></tr>`,
+        `<tr class="${b.passed ? 'ok' : 'broken'}"><td>${mark} ${escapeHtml(b.metric)}</td><td class="nowrap">${escapeHtml(b.expression)}</td><td class="nowrap">${b.actual === null ? 'not measured' : escapeHtml(formatMeasure(b.actual, b.unit))}</td></tr>`,
       );
     }
     parts.push('</tbody></table>');

@@ -16,13 +16,21 @@ export class HotCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
     const run = this.annotations.run;
     if (!run?.record.cpu) return [];
     const lenses: vscode.CodeLens[] = [];
-    run.record.cpu.hotFunctions.forEach((f, rank) => {
-      if (f.category !== 'user' || f.line < 1 || f.line > document.lineCount || !this.annotations.matches(document, f.file)) return;
+    // Ranked among the user's own functions (hotFunctions is sorted by self time);
+    // native and library frames are shown in reports but take no rank here.
+    const own = run.record.cpu.hotFunctions.filter((f) => f.category === 'user');
+    own.forEach((f, rank) => {
+      if (f.line < 1 || f.line > document.lineCount || !this.annotations.matches(document, f.file)) return;
       if (f.selfPct < 0.5 && f.totalPct < 2) return; // noise
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
+      // A function that is hot only through what it calls is labelled by its total time, unranked.
+      const title =
+        f.selfPct >= 0.5
+          ? `$(flame) Hotpath #${rank + 1}: ${f.selfPct.toFixed(1)}% self · ${f.totalPct.toFixed(1)}% total · ${formatMs(f.selfMs)} self`
+          : `$(flame) Hotpath: ${f.totalPct.toFixed(1)}% total (in what it calls) · ${f.selfPct.toFixed(1)}% self`;
       lenses.push(
         new vscode.CodeLens(range, {
-          title: `$(flame) Hotpath #${rank + 1}: ${f.selfPct.toFixed(1)}% self · ${f.totalPct.toFixed(1)}% total · ${formatMs(f.selfMs)} self`,
+          title,
           tooltip: `${f.name}: ${f.selfPct}% of busy CPU time in itself and ${f.totalPct}% including what it calls, in run ${run.record.id}.`,
           command: 'hotpath.openReport',
           arguments: [],

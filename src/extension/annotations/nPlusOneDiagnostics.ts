@@ -23,7 +23,8 @@ export class NPlusOneDiagnostics implements vscode.Disposable {
       const uri = vscode.Uri.file(this.annotations.resolve(n.callSite.file));
       const line = Math.max(0, n.callSite.line - 1);
       const col = Math.max(0, n.callSite.column - 1);
-      const range = new vscode.Range(line, col, line, col + 1);
+      // From the call to the end of the line (VS Code clamps the end to the line's length).
+      const range = new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER);
       const d = new vscode.Diagnostic(
         range,
         `N+1 queries: this line runs "${n.query}" ${n.count} times per ${n.route} request (${n.totalMs} ms per request). Load the rows in one query instead.`,
@@ -82,15 +83,17 @@ export function batchingExplanation(message: string): string {
     '```js',
     '// before: one query per order',
     'for (const order of orders) {',
-    "  order.customer = await db.query('SELECT * FROM customers WHERE id = $1', [order.customerId]);",
+    "  order.customer = db.prepare('SELECT * FROM customers WHERE id = ?').get(order.customerId);",
     '}',
     '',
     '// after: one query for all of them',
     'const ids = [...new Set(orders.map((o) => o.customerId))];',
-    "const rows = await db.query('SELECT * FROM customers WHERE id = ANY($1)', [ids]); // or WHERE id IN (?, ?, …)",
+    "const rows = db.prepare(`SELECT * FROM customers WHERE id IN (${ids.map(() => '?').join(', ')})`).all(...ids);",
     'const byId = new Map(rows.map((c) => [c.id, c]));',
     'for (const order of orders) order.customer = byId.get(order.customerId);',
     '```',
+    '',
+    "With an asynchronous driver the same shape holds: `await pool.query('SELECT * FROM customers WHERE id = ANY($1)', [ids])` (PostgreSQL) or `WHERE id IN (?)` with an array (mysql2).",
     '',
     'With an ORM: knex `whereIn(\'id\', ids)`, Sequelize `findAll({ where: { id: ids } })`, Prisma `findMany({ where: { id: { in: ids } } })`,',
     'TypeORM `findBy({ id: In(ids) })`, or the ORM\'s eager loading (`include`, `relations`, `populate`). A DataLoader does the same for GraphQL resolvers.',
