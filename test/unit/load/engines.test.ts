@@ -63,7 +63,7 @@ test('rate stage: latency counts from when each request was due, so a stall is n
   const mix = [{ method: 'GET', path: '/items', weight: 1 }];
   const measure = async (open: boolean) => {
     const ctx = context(echo.target, mix);
-    const load = open ? rateLoad(ctx, 100, 64, 3) : closedLoad(ctx, 1, 3);
+    const load = open ? rateLoad(ctx, 100, 64, 2.5) : closedLoad(ctx, 1, 2.5);
     await new Promise((r) => setTimeout(r, 1000));
     await httpGet(echo.port, '/stall?ms=800'); // the service stops answering for 0.8 s
     await load.done;
@@ -71,9 +71,9 @@ test('rate stage: latency counts from when each request was due, so a stall is n
   };
   const open = await measure(true);
   const closed = await measure(false);
-  // About 80 of ~300 requests were due during the stall: with the correction, p90 sits inside it.
+  // About 80 of ~250 requests were due during the stall: with the correction, p90 sits inside it.
   assert.ok(open.latencyMs.p90 >= 250, `open-model p90 ${open.latencyMs.p90} ms`);
-  assert.ok(open.requests.total >= 200 && open.requests.total <= 320, `~100/s for 3 s, got ${open.requests.total}`);
+  assert.ok(open.requests.total >= 170 && open.requests.total <= 270, `~100/s for 2.5 s, got ${open.requests.total}`);
   // One connection waiting politely records the stall once: its p90 stays far below.
   assert.ok(closed.latencyMs.p90 * 3 < open.latencyMs.p90, `closed p90 ${closed.latencyMs.p90} ms vs open ${open.latencyMs.p90} ms`);
   assert.ok(closed.latencyMs.max >= 400, `the closed model saw the stall once: max ${closed.latencyMs.max}`);
@@ -109,7 +109,7 @@ test('stress on short steps: a step per rung with its CPU %, ladder ends within 
   const announced: string[] = [];
   ctx.announce = (label) => announced.push(label);
   ctx.rec.startTicker();
-  const s = await runStress(ctx, { startConnections: 1, step: null, factor: 2, maxConnections: 4, stepDurationSec: 1.2, settleSec: 0.2, warmupSec: 0.5, maxErrorRate: 0.5, maxP95Ms: 60_000, maxP95Factor: null, holdSec: 1 });
+  const s = await runStress(ctx, { startConnections: 1, step: null, factor: 2, maxConnections: 4, stepDurationSec: 0.9, settleSec: 0.15, warmupSec: 0.3, maxErrorRate: 0.5, maxP95Ms: 60_000, maxP95Factor: null, holdSec: 0.8 });
   ctx.rec.stopTicker();
   assert.deepEqual(s.steps.map((x) => x.connections), [1, 2, 4]);
   assert.deepEqual(announced, ['warm-up', 'step 1: 1 connections', 'step 2: 2 connections', 'step 3: 4 connections', 'hold: 4 connections']);
@@ -122,7 +122,7 @@ test('stress on short steps: a step per rung with its CPU %, ladder ends within 
   assert.deepEqual(ctx.stages.map((x) => x.kind), ['warmup', 'step', 'step', 'step', 'hold']);
   const hold = ctx.stages[4];
   assert.equal(s.maxSustainable!.rps, hold.rps, 'the figures of the hold, not of the step');
-  assert.ok(s.maxSustainable!.heldSec! >= 0.9 && s.maxSustainable!.heldSec! < 3, `held ${s.maxSustainable!.heldSec} s`);
+  assert.ok(s.maxSustainable!.heldSec! >= 0.7 && s.maxSustainable!.heldSec! < 3, `held ${s.maxSustainable!.heldSec} s`);
   assert.equal(s.maxSustainable!.heldWithinLimits, true);
 });
 
@@ -136,10 +136,10 @@ test('stress stops at the first step beyond the limits', async () => {
 
 test('spike on short settings: base, spike and recovery spans, and a recovery verdict', async () => {
   const ctx = context(echo.target, [{ method: 'GET', path: '/items', weight: 1 }]);
-  const s = await runSpike(ctx, { baseConnections: 1, factor: 4, baseDurationSec: 2, spikeDurationSec: 1, recoveryDurationSec: 2, tolerancePct: 50 });
+  const s = await runSpike(ctx, { baseConnections: 1, factor: 4, baseDurationSec: 1.5, spikeDurationSec: 0.8, recoveryDurationSec: 1.5, tolerancePct: 50 });
   assert.equal(s.spikeConnections, 4);
   assert.deepEqual(ctx.stages.map((x) => x.kind), ['base', 'spike', 'recovery']);
-  assert.ok(s.spikeEndT - s.spikeStartT >= 900 && s.spikeEndT - s.spikeStartT < 3000, `spike lasted ${s.spikeEndT - s.spikeStartT} ms`);
+  assert.ok(s.spikeEndT - s.spikeStartT >= 700 && s.spikeEndT - s.spikeStartT < 3000, `spike lasted ${s.spikeEndT - s.spikeStartT} ms`);
   assert.ok(s.baselineP95Ms > 0 && s.thresholdMs > s.baselineP95Ms);
   assert.equal(s.recovered, s.recoveryMs !== null);
   if (s.recoveryMs !== null) assert.ok(s.recoveryMs >= 0 && s.recoveryMs <= 1000, `recovery ${s.recoveryMs}`);
@@ -147,7 +147,7 @@ test('spike on short settings: base, spike and recovery spans, and a recovery ve
 
 test('soak on short settings: windows, first against last', async () => {
   const ctx = context(echo.target, [{ method: 'GET', path: '/items', weight: 1 }]);
-  const s = await runSoak(ctx, { durationSec: 4.5, connections: 2, windowSec: 1.5, warmupSec: 0 });
+  const s = await runSoak(ctx, { durationSec: 3, connections: 2, windowSec: 1, warmupSec: 0 });
   assert.ok(s, 'at least two windows');
   assert.equal(s!.windows.length, 3);
   assert.ok(s!.windows.every((w) => w.requests > 0 && w.p95 > 0));
