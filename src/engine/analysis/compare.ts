@@ -234,6 +234,7 @@ export function compareRecords(base: RunRecord, cur: RunRecord, inputs: RecordIn
   }
 
   const all = [...metrics, ...endpoints];
+  const warnings = [...setupWarnings(base, cur, !!bins), ...noiseWarnings(metrics, effects?.[50] ?? null)];
   return {
     baseline: ref(base, inputs.baseDir),
     current: ref(cur, inputs.currentDir),
@@ -242,7 +243,7 @@ export function compareRecords(base: RunRecord, cur: RunRecord, inputs: RecordIn
     endpoints,
     latencyShift: mw && shift && effects ? latencyShift(mw, shift, effects[50]) : null,
     profile: profileDiff(base, cur, inputs.baseDir, inputs.currentDir),
-    warnings: setupWarnings(base, cur, !!bins),
+    warnings,
     regressions: all.filter((m) => m.verdict === 'regression').map((m) => m.label),
     improvements: all.filter((m) => m.verdict === 'improvement').map((m) => m.label),
   };
@@ -358,6 +359,24 @@ function setupWarnings(base: RunRecord, cur: RunRecord, haveSamples: boolean): s
   const secs = (r: RunRecord) => Math.round((r.load?.durationMs ?? 0) / 1000);
   if (Math.abs(secs(base) - secs(cur)) > Math.max(1, 0.2 * secs(base))) w.push(`The runs lasted ${secs(base)} s and ${secs(cur)} s of load.`);
   if (!haveSamples) w.push('Latency samples (latency.hdr) are missing from one of the runs: latency is shown, not tested.');
+  return w;
+}
+
+/** Signs that the machine, not the code, moved the latency. */
+function noiseWarnings(metrics: MetricComparison[], designEffect: number | null): string[] {
+  const w: string[] = [];
+  const p50 = metrics.find((m) => m.metric === 'latency.p50');
+  const cpu = metrics.find((m) => m.metric === 'cpu.perRequest');
+  if (p50 && (p50.verdict === 'regression' || p50.verdict === 'improvement') && cpu?.changePct != null && Math.abs(cpu.changePct) < FLOORS['latency.p50']) {
+    w.push(
+      `Latency moved ${p50.changePct}% while the service's CPU time per request moved ${cpu.changePct}%: if the code did not add waiting (I/O, locks, timers), other load on the machine may have caused it; repeat both runs to be sure.`,
+    );
+  }
+  if (designEffect !== null && designEffect > 10) {
+    w.push(
+      `Latency varied from second to second ${round(designEffect, 0)}× more than independent requests would (a busy or shared machine): the tests allow for it within each run, but not for a whole run landing in a busier moment than the other.`,
+    );
+  }
   return w;
 }
 

@@ -120,6 +120,7 @@ test('seconds that drift together (a noisy machine) widen the test: an 8% shift 
   assert.equal(p50.verdict, 'no significant change', p50.why);
   assert.ok(c.latencyShift!.designEffect > 10, `design effect ${c.latencyShift!.designEffect}`);
   assert.ok(c.latencyShift!.mannWhitney.pValueIndependent < 0.001, 'treating requests as independent would have called it');
+  assert.ok(c.warnings.some((w) => /^Latency varied from second to second \d+× more than independent requests would/.test(w)), c.warnings.join('\n'));
 });
 
 test('more errors is a regression of the error rate', () => {
@@ -166,4 +167,19 @@ test('compareRuns errors are one sentence naming the folder', () => {
   } finally {
     fs.rmSync(empty, { recursive: true, force: true });
   }
+});
+
+test('latency that moved while CPU per request did not is flagged as possibly the machine', () => {
+  const withCpu = (r: Synthetic, ms: number) => {
+    (r.record as { processes?: unknown }).processes = [{ pid: 1, cpu: { ms, percentOfCore: 50 } }];
+    return r;
+  };
+  const a = withCpu(syntheticRun(1, 1), 2400);
+  const slowerMachine = withCpu(syntheticRun(2, 1.3), 2420);
+  const c = compare(a, slowerMachine);
+  assert.equal(c.metrics.find((m) => m.metric === 'cpu.perRequest')!.changePct, 0.8);
+  assert.ok(c.regressions.includes('p50 latency'));
+  assert.ok(c.warnings.some((w) => /^Latency moved \d+(\.\d+)?% while the service's CPU time per request moved 0\.8%/.test(w)), c.warnings.join('\n'));
+  const slowerCode = withCpu(syntheticRun(2, 1.3), 3100);
+  assert.ok(!compare(a, slowerCode).warnings.some((w) => /^Latency moved/.test(w)));
 });
