@@ -53,6 +53,25 @@ test('the demo N+1 in examples/demo/src/orders.js is found at its line', () => {
   );
 });
 
+test('the knex-over-SQLite TypeScript service and the pg service: their N+1 lines, and only those', () => {
+  for (const [dir, file] of [
+    ['examples/ts-service', 'examples/ts-service/src/orders.ts'],
+    ['examples/pg-service', 'examples/pg-service/src/orders.js'],
+  ]) {
+    if (!fs.existsSync(path.join(repoRoot, file))) continue;
+    const marked = fs
+      .readFileSync(path.join(repoRoot, file), 'utf8')
+      .split('\n')
+      .flatMap((l, i) => (l.includes('N+1: one query per order') ? [i + 1] : []));
+    assert.ok(marked.length > 0, file);
+    assert.deepEqual(
+      lintPaths([dir], repoRoot).findings.map((f) => [f.location!.file, f.location!.line]),
+      marked.map((l) => [file, l]),
+      dir,
+    );
+  }
+});
+
 test('TypeScript syntax parses: generics, casts, decorators, satisfies, enums, JSX in .tsx', () => {
   const ts = `
     enum Kind { A, B }
