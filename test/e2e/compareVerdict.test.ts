@@ -34,9 +34,9 @@ function copyRun(name: string, slower: number): string {
   fs.writeFileSync(file, JSON.stringify(run, null, 2));
   // Re-record every recorded latency (bins in ms), 30% longer.
   const bins = binsFromHdr(fs.readFileSync(path.join(fixture, 'latency.hdr'), 'utf8'));
-  const after = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-  for (let i = 0; i < bins.values.length; i++) after.recordValueWithCount(Math.max(1, Math.round(bins.values[i] * 1000 * slower)), bins.counts[i]);
-  fs.writeFileSync(path.join(target, 'latency.hdr'), hdr.encodeIntoCompressedBase64(after));
+  const slowed = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  for (let i = 0; i < bins.values.length; i++) slowed.recordValueWithCount(Math.max(1, Math.round(bins.values[i] * 1000 * slower)), bins.counts[i]);
+  fs.writeFileSync(path.join(target, 'latency.hdr'), hdr.encodeIntoCompressedBase64(slowed));
   return target;
 }
 
