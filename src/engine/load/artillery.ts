@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { HotpathConfig } from '../config';
 import { CancellationToken, CancelledError, HotpathError } from '../events';
 import { ArtilleryConsoleParser, artilleryMethods, blockToPoint, importArtilleryReport, parseArtilleryReport } from './artilleryReport';
-import { assertScenarioUrlsLoopback, findExecutable, readScenarioFile } from './externalTool';
+import { assertScenarioUrlsLoopback, findExecutable, readScenarioFile, waitForTool } from './externalTool';
 import type { LoadResult, LoadTickDetail } from './loadResult';
 import { assertLoopbackTarget } from './loopbackGuard';
 
@@ -107,25 +107,10 @@ export async function runArtillery(opts: ExternalRunOptions): Promise<LoadResult
     }
   });
 
-  const kill = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  let hardKill: NodeJS.Timeout | null = null;
-  const sub = opts.token.onCancelled(() => {
-    kill('SIGINT');
-    hardKill = setTimeout(() => kill('SIGKILL'), 5000);
-  });
-  let spawnError: Error | null = null;
-  child.on('error', (err) => (spawnError = err));
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  sub.dispose();
-  if (hardKill) clearTimeout(hardKill);
+  const exit = await waitForTool(child, opts.token);
+  const { spawnError } = exit;
   if (idle) clearTimeout(idle);
-  kill('SIGKILL'); // workers it may have left behind
+  exit.kill('SIGKILL'); // workers it may have left behind
   if (copy) fs.rmSync(copy, { force: true });
   await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
 

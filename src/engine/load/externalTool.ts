@@ -4,7 +4,8 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { HotpathError } from '../events';
+import type { ChildProcess } from 'child_process';
+import { CancellationToken, HotpathError } from '../events';
 import { isLoopbackUrl } from './loopbackGuard';
 
 /** The executable `name` from `root`'s node_modules/.bin (walking up) or PATH; null when there is none. */
@@ -77,4 +78,39 @@ export function assertScenarioUrlsLoopback(text: string, file: string, allowNonL
       );
     }
   }
+}
+
+export interface ToolExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the tool could not be started at all. */
+  spawnError: Error | null;
+  /** Signals the tool's whole process group (it was spawned detached). */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Waits for a load tool spawned detached (its own process group). Cancelling
+ * the run asks it to stop with SIGINT (so it can write its report) and kills
+ * the group 5 s later if it has not.
+ */
+export async function waitForTool(child: ChildProcess, token: CancellationToken): Promise<ToolExit> {
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  let hardKill: NodeJS.Timeout | null = null;
+  const sub = token.onCancelled(() => {
+    kill('SIGINT');
+    hardKill = setTimeout(() => kill('SIGKILL'), 5000);
+  });
+  let spawnError: Error | null = null;
+  child.on('error', (err) => (spawnError = err));
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  sub.dispose();
+  if (hardKill) clearTimeout(hardKill);
+  return { ...exit, spawnError, kill };
 }

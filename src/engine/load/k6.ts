@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { HotpathConfig } from '../config';
 import { CancelledError, HotpathError } from '../events';
 import type { ExternalRunOptions } from './artillery';
-import { assertScenarioUrlsLoopback, findExecutable, readScenarioFile } from './externalTool';
+import { assertScenarioUrlsLoopback, findExecutable, readScenarioFile, waitForTool } from './externalTool';
 import { finishK6, importK6Summary, K6PointReader } from './k6Import';
 import { LoadRecorder } from './loadRecorder';
 import type { LoadResult } from './loadResult';
@@ -112,23 +112,8 @@ export async function runK6(opts: ExternalRunOptions): Promise<LoadResult> {
       }
     });
   }
-  const kill = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(process.platform === 'win32' ? child.pid : -child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  let hardKill: NodeJS.Timeout | null = null;
-  const sub = opts.token.onCancelled(() => {
-    kill('SIGINT');
-    hardKill = setTimeout(() => kill('SIGKILL'), 5000);
-  });
-  let spawnError: Error | null = null;
-  child.on('error', (err) => (spawnError = err));
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  sub.dispose();
-  if (hardKill) clearTimeout(hardKill);
+  const exit = await waitForTool(child, opts.token);
+  const { spawnError } = exit;
   clearInterval(poller);
   await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
   poll();
