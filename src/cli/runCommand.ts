@@ -98,6 +98,14 @@ export async function runCommand(argv: string[]): Promise<number> {
         )}\n`,
       );
     }
+    if (r.findings.length) {
+      process.stdout.write('\nfindings:\n');
+      for (const f of r.findings) {
+        const where = f.location ? `${f.location.file}:${f.location.line}:${f.location.column}  ` : '';
+        process.stdout.write(`  ${f.severity.padEnd(7)} ${f.kind.padEnd(16)} ${where}${f.message}\n`);
+      }
+      process.stdout.write('\n');
+    }
     for (const b of r.budgets) {
       process.stdout.write(`${b.passed ? 'PASS' : 'FAIL'} ${b.metric} ${b.expression} (actual ${b.actual ?? 'not measured'}${b.unit === '%' ? '%' : b.unit === 'ms' ? ' ms' : ''})\n`);
     }
