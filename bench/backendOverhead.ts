@@ -106,16 +106,24 @@ async function oneRound(root: string, route: string, backend: Backend, seconds: 
   }
 }
 
-export async function backendOverhead(root: string, route: string, rounds: number, seconds: number): Promise<OverheadRow[]> {
+export interface BackendOverhead {
+  rows: OverheadRow[];
+  /** The machine's 1-minute load average, sampled before every measurement: how much else was running. */
+  loadAverage: { min: number; max: number };
+}
+
+export async function backendOverhead(root: string, route: string, rounds: number, seconds: number): Promise<BackendOverhead> {
   for (const tool of ['0x', 'clinic'] as const) {
     if (!findTool(tool, [root])) throw new Error(`${tool} is not installed: run npm install (it is a devDependency) before the backend benchmark.`);
   }
   const samples = new Map(BACKEND_CONFIGS.map(([b]) => [b, { rps: [] as number[], cpu: [] as number[] }]));
+  const loads: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // Interleaved, and rotated each round (A B C D, B C D A, …) so that no
     // configuration always follows the same one.
     const order = BACKEND_CONFIGS.map((_, i) => BACKEND_CONFIGS[(i + r) % BACKEND_CONFIGS.length]);
     for (const [backend, name] of order) {
+      loads.push(os.loadavg()[0]);
       const m = await oneRound(root, route, backend, seconds);
       samples.get(backend)!.rps.push(m.rps);
       samples.get(backend)!.cpu.push(m.cpuUsPerReq);
@@ -123,7 +131,7 @@ export async function backendOverhead(root: string, route: string, rounds: numbe
     }
   }
   const base = samples.get('none')!;
-  return BACKEND_CONFIGS.map(([backend, name]) => {
+  const rows = BACKEND_CONFIGS.map(([backend, name]) => {
     const s = samples.get(backend)!;
     return {
       config: name,
@@ -134,4 +142,5 @@ export async function backendOverhead(root: string, route: string, rounds: numbe
       cpuRatio: median(s.cpu) / median(base.cpu),
     };
   });
+  return { rows, loadAverage: { min: Math.min(...loads), max: Math.max(...loads) } };
 }

@@ -66,9 +66,10 @@ async function main(): Promise<void> {
   if (wanted('backend-overhead')) {
     const started = new Date();
     process.stderr.write(`backend-overhead: ${rounds} interleaved rounds of ${seconds} s on GET /report/cpu\n`);
-    const rows = await backendOverhead(root, '/report/cpu', rounds, seconds);
+    const { rows, loadAverage } = await backendOverhead(root, '/report/cpu', rounds, seconds);
     const table = overheadTable(rows).replace('service CPU µs/request', 'CPU µs/request of the whole process group');
-    writeBlock('backend-overhead', [environmentLine(started, `${rounds} interleaved rounds of ${seconds} s, 8 connections, demo route \`GET /report/cpu\``), '', table].join('\n'));
+    const busy = `machine load average ${loadAverage.min.toFixed(1)}–${loadAverage.max.toFixed(1)} during the session`;
+    writeBlock('backend-overhead', [environmentLine(started, `${rounds} interleaved rounds of ${seconds} s (order rotated each round), 8 connections, demo route \`GET /report/cpu\`, ${busy}`), '', table].join('\n'));
     process.stdout.write(`\nbackend-overhead\n${table}\n`);
   }
 }
