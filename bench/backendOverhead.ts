@@ -1,6 +1,7 @@
 // Benchmark: what each profiler backend costs the service — no profiler, the
 // inspector backend (CPU sampling at 1000 µs in 2-second slices plus the
-// sampling heap profiler, as a default run does), 0x, and Clinic Doctor.
+// sampling heap profiler, as a default run does; and CPU sampling alone), 0x,
+// and Clinic Doctor.
 //
 // The demo's CPU-bound route under a fixed load, in interleaved rounds
 // (none, inspector, 0x, doctor, then the same rotated by one, …) so machine
@@ -31,11 +32,12 @@ import { groupCpuMs, groupMembers } from '../src/engine/backends/processTree';
 import { findTool } from '../src/engine/backends/toolLocator';
 import type { OverheadRow } from './inspectorOverhead';
 
-type Backend = 'none' | 'inspector' | '0x' | 'clinic-doctor';
+type Backend = 'none' | 'inspector' | 'inspector-cpu' | '0x' | 'clinic-doctor';
 
 export const BACKEND_CONFIGS: Array<[Backend, string]> = [
   ['none', 'no profiler'],
   ['inspector', 'inspector backend (CPU 1000 µs + heap sampling, default)'],
+  ['inspector-cpu', 'inspector backend, CPU sampling only (profile.heap false)'],
   ['0x', '0x'],
   ['clinic-doctor', 'Clinic Doctor'],
 ];
@@ -61,7 +63,7 @@ async function oneRound(root: string, route: string, backend: Backend, seconds: 
   const node = process.execPath;
   let command = node;
   let args = [script];
-  if (backend === 'inspector') args = ['--inspect=127.0.0.1:0', script];
+  if (backend === 'inspector' || backend === 'inspector-cpu') args = ['--inspect=127.0.0.1:0', script];
   if (backend === '0x') {
     command = findTool('0x', [root])!.bin;
     args = ['--output-dir', path.join(scratch, 'out'), '--working-dir', scratch, '--quiet', '--', node, script];
@@ -76,7 +78,7 @@ async function oneRound(root: string, route: string, backend: Backend, seconds: 
     await waitUntilReady(`http://127.0.0.1:${port}/health`, 30000, service, cancel.token);
     let client: InspectorClient | null = null;
     let profiler: CpuProfiler | null = null;
-    if (backend === 'inspector') {
+    if (backend === 'inspector' || backend === 'inspector-cpu') {
       while (!service.inspectorUrls.length) await delay(10);
       client = await InspectorClient.connect(service.inspectorUrls[0]);
       profiler = new CpuProfiler(client, 1000, 2000);
@@ -85,8 +87,8 @@ async function oneRound(root: string, route: string, backend: Backend, seconds: 
     await autocannon({ url: `http://127.0.0.1:${port}${route}`, connections: 4, duration: 1 });
     if (client && profiler) {
       await profiler.start();
-      await client.send('HeapProfiler.enable');
-      await client.send('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      if (backend === 'inspector') await client.send('HeapProfiler.enable');
+      if (backend === 'inspector') await client.send('HeapProfiler.startSampling', { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     }
     const group = service.pid!;
     const processes = groupMembers(group).length;
@@ -95,7 +97,7 @@ async function oneRound(root: string, route: string, backend: Backend, seconds: 
     const cpuAfter = groupCpuMs(group);
     if (client && profiler) {
       await profiler.stop();
-      await client.send('HeapProfiler.stopSampling').catch(() => undefined);
+      if (backend === 'inspector') await client.send('HeapProfiler.stopSampling').catch(() => undefined);
       client.close();
     }
     const requests = result.requests.total;
