@@ -30,7 +30,7 @@ import { waitUntilReady } from '../src/engine/readiness';
 import { delay, ServiceProcess } from '../src/engine/serviceProcess';
 import { groupCpuMs, groupMembers } from '../src/engine/backends/processTree';
 import { findTool } from '../src/engine/backends/toolLocator';
-import type { OverheadRow } from './inspectorOverhead';
+import { median, stats, type OverheadRow } from './inspectorOverhead';
 
 type Backend = 'none' | 'inspector' | 'inspector-cpu' | '0x' | 'clinic-doctor';
 
@@ -41,12 +41,6 @@ export const BACKEND_CONFIGS: Array<[Backend, string]> = [
   ['0x', '0x'],
   ['clinic-doctor', 'Clinic Doctor'],
 ];
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const stats = (xs: number[]) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
 interface Measured {
   rps: number;
