@@ -11,6 +11,8 @@ export const enum Commands {
   ShowDashboard = 'hotpath.showDashboard',
   RefreshRuns = 'hotpath.refreshRuns',
   SetBaseline = 'hotpath.setBaseline',
+  RevealRunFolder = 'hotpath.revealRunFolder',
+  DeleteRun = 'hotpath.deleteRun',
 }
 
 export const enum ContextKeys {
@@ -22,6 +24,11 @@ export interface Settings {
   runsDirectory: string;
   'cpu.samplingIntervalMicros': number;
   'dashboard.openOnRun': boolean;
+  'load.defaultScenario': 'baseline' | 'load' | 'stress' | 'spike' | 'soak';
+  'analysis.nPlusOne.minRepeats': number;
+  'analysis.nPlusOne.minTotalMs': number;
+  'annotations.style': 'lensesAndHeat' | 'lenses' | 'heat' | 'none';
+  'annotations.minSelfPercent': number;
 }
 
 export function setting<K extends keyof Settings>(key: K, scope?: vscode.ConfigurationScope): Settings[K] {

@@ -15,6 +15,7 @@ import { batchingExplanation, NPlusOneCodeActions, NPlusOneDiagnostics } from '.
 import type { RunRecord } from '../engine/runRecord';
 import { listRunSummaries } from '../engine/store/runListing';
 import { baselineId, getBaseline, setBaseline } from '../engine/store/baseline';
+import { confirmAndDeleteRun, revealRunFolder } from './runFolderCommands';
 
 const BASELINE_KEY = 'hotpath.baselineRunDir';
 const EXPLAIN_SCHEME = 'hotpath-explain';
@@ -135,6 +136,19 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showInformationMessage(`Hotpath: exported ${source} to ${target.fsPath}.`);
     }),
     registerCommand(Commands.ClearAnnotations, () => select(null)),
+    registerCommand(Commands.RevealRunFolder, async (arg?: unknown) => {
+      const dir = runDirOf(arg);
+      if (dir) await revealRunFolder(dir);
+    }),
+    registerCommand(Commands.DeleteRun, async (arg?: unknown) => {
+      const dir = runDirOf(arg);
+      if (!dir) return;
+      const label = arg instanceof RunItem && typeof arg.label === 'string' ? arg.label : path.basename(dir);
+      if (!(await confirmAndDeleteRun(dir, label))) return;
+      // A deleted run must not stay in the editor or the Report view.
+      if (annotations.run?.record.id === path.basename(dir)) select(null);
+      runs.refresh();
+    }),
     vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, async (loc: { file: string; line: number }) => {
       const where = locateWorkspace();
       if (!where || !loc?.file) return;

@@ -11,6 +11,7 @@ import { Commands, ContextKeys, setting } from './contributions';
 import { DashboardPanel } from './dashboardPanel';
 import { formatMs, formatRps } from './format';
 import { locateWorkspace } from './workspaceRuns';
+import { settingDefaults, withSettingDefaults } from './settingsDefaults';
 
 const MAX_POINTS = 3600;
 
@@ -72,9 +73,12 @@ export class RunController implements vscode.Disposable {
       this.showError(err);
       return;
     }
-    // The config file wins; the setting is the default for configs that do not say.
-    if (!loaded.explicit.has('profile.samplingIntervalMicros')) {
-      loaded.config.profile.samplingIntervalMicros = setting('cpu.samplingIntervalMicros', where.folder.uri);
+    // The config file wins; settings are the defaults for what it does not say.
+    try {
+      loaded = withSettingDefaults(loaded, settingDefaults(where.folder.uri));
+    } catch (err) {
+      this.showError(err);
+      return;
     }
 
     const cancel = new CancellationSource();

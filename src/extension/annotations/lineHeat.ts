@@ -3,6 +3,7 @@
 // (hotpath.heat1…5) so light, dark and high-contrast themes each get their own.
 import * as vscode from 'vscode';
 import type { HotLine } from '../../engine/cpu/cpuProfileModel';
+import { setting } from '../contributions';
 import { formatMs } from '../format';
 import { RunAnnotations } from './runAnnotations';
 
@@ -26,6 +27,7 @@ export class LineHeat implements vscode.Disposable {
     this.disposables.push(
       annotations.onDidChange(() => this.renderAll()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.renderAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hotpath.annotations') && this.renderAll()),
     );
   }
 
@@ -34,7 +36,8 @@ export class LineHeat implements vscode.Disposable {
   }
 
   private render(editor: vscode.TextEditor): void {
-    const run = this.annotations.run;
+    const style = setting('annotations.style', editor.document.uri);
+    const run = style === 'lenses' || style === 'none' ? null : this.annotations.run;
     const buckets: vscode.DecorationOptions[][] = this.types.map(() => []);
     const lines = run?.record.cpu?.hotLines.filter((l) => this.annotations.matches(editor.document, l.file)) ?? [];
     const hottest = Math.max(0, ...(run?.record.cpu?.hotLines.map((l) => l.selfPct) ?? []));
