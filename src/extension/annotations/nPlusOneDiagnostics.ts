@@ -1,10 +1,24 @@
 // N+1 findings as diagnostics at the call site, with related information and
-// a code action that explains the batched alternative.
+// a code action that explains the batched alternative; the run's other findings
+// with a source line (event-loop blocks, GC pressure, memory growth, hot paths)
+// as Information or Warning diagnostics there.
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../engine/runRecord';
 import { RunAnnotations } from './runAnnotations';
 
 export const N_PLUS_ONE_CODE = 'n-plus-one';
+
+/**
+ * Run findings shown at their source line. N+1 findings come from
+ * queries.nPlusOne above (with the query and counts), not from here.
+ */
+const SHOWN_FINDINGS = new Set<string>(['event-loop-block', 'gc-pressure', 'memory-growth', 'hot-path']);
+const FINDING_TITLES: Record<string, string> = {
+  'event-loop-block': 'Event loop blocked',
+  'gc-pressure': 'GC pressure',
+  'memory-growth': 'Memory growth',
+  'hot-path': 'Hot path',
+};
 
 export class NPlusOneDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('hotpath');
@@ -39,6 +53,21 @@ export class NPlusOneDiagnostics implements vscode.Disposable {
           `${n.count} calls per request, ${n.totalMs} ms together, seen in ${n.requests ?? 'several'} requests of ${n.route} in run ${run.record.id}`,
         ),
       ];
+      const list = byFile.get(uri.toString()) ?? [];
+      list.push(d);
+      byFile.set(uri.toString(), list);
+    }
+    for (const f of run.record.findings ?? []) {
+      if (!f.location?.file || !(f.location.line >= 1) || !SHOWN_FINDINGS.has(f.kind)) continue;
+      const uri = vscode.Uri.file(this.annotations.resolve(f.location.file));
+      const line = f.location.line - 1;
+      const col = Math.max(0, (f.location.column ?? 1) - 1);
+      const range = new vscode.Range(line, col, line, Number.MAX_SAFE_INTEGER);
+      const severity = f.severity === 'info' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning;
+      const d = new vscode.Diagnostic(range, `${FINDING_TITLES[f.kind] ?? f.kind}: ${f.message}`, severity);
+      d.source = 'Hotpath';
+      d.code = f.kind;
+      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range), `Found in run ${run.record.id} (${run.record.scenario})`)];
       const list = byFile.get(uri.toString()) ?? [];
       list.push(d);
       byFile.set(uri.toString(), list);
