@@ -1,15 +1,17 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeCpuProfile } from '../engine/cpu/cpuProfileModel';
 import type { CpuProfile } from '../engine/cpu/cpuProfile';
 import { HotpathError } from '../engine/events';
+import { heapHotspots, heapProfileProblem } from '../engine/backends/heapHotspots';
+import { cleanMessage, readJsonFile } from '../engine/jsonInput';
 import { SourceMapResolver } from '../engine/sourceMaps';
 import { parseArgs } from './args';
 import { table } from './terminal';
 
 const HELP = `Usage: hotpath analyze FILE [--json]
 
-Analyses a .cpuprofile (Chrome DevTools format): the hottest functions and lines.
+Analyses a .cpuprofile (Chrome DevTools format): the hottest functions and lines;
+or a .heapprofile (sampling heap profile): the functions that allocated most.
   --json   print {"hotFunctions": [...], "hotLines": [...]} as in run.json "cpu"`;
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
@@ -20,20 +22,13 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   }
   const file = args.positionals[0];
   if (!file) throw new HotpathError('analyze needs a FILE: hotpath analyze path/to/profile.cpuprofile.');
-  let profile: CpuProfile;
-  try {
-    profile = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new HotpathError(
-      e.code === 'ENOENT' ? `${file} does not exist.` : e.code ? `Cannot read ${file} (${e.code}).` : `${file} is not valid JSON (${e.message}): is it a complete .cpuprofile?`,
-    );
-  }
+  const parsed = readJsonFile(file, /\.heapprofile$/i.test(file) ? 'a .heapprofile' : 'a .cpuprofile');
+  if (/\.heapprofile$/i.test(file) || (isObjectWith(parsed, 'head') && !isObjectWith(parsed, 'nodes'))) return analyzeHeap(file, parsed, args.flags.has('json'));
   let summary;
   try {
-    summary = analyzeCpuProfile(profile, { root: process.cwd(), sourceMaps: new SourceMapResolver() });
+    summary = analyzeCpuProfile(parsed as CpuProfile, { root: process.cwd(), sourceMaps: new SourceMapResolver() });
   } catch (err) {
-    throw new HotpathError(`${file} is ${(err as Error).message}.`);
+    throw new HotpathError(`${file} is ${cleanMessage((err as Error).message)}.`);
   }
   if (args.flags.has('json')) {
     process.stdout.write(`${JSON.stringify({ file: path.resolve(file), durationMs: summary.durationMs, busyMs: summary.busyMs, buckets: summary.buckets, hotFunctions: summary.hotFunctions, hotLines: summary.hotLines }, null, 2)}\n`);
@@ -48,4 +43,26 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     )}\n`,
   );
   return 0;
+}
+
+function analyzeHeap(file: string, parsed: unknown, json: boolean): number {
+  const problem = heapProfileProblem(parsed);
+  if (problem) throw new HotpathError(`${file} is ${problem}.`);
+  const hotspots = heapHotspots(parsed as Parameters<typeof heapHotspots>[0], { root: process.cwd(), sourceMaps: new SourceMapResolver(), top: 20 });
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ file: path.resolve(file), allocationHotspots: hotspots }, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(
+    `${table(
+      ['function', 'location', 'self bytes', 'self %'],
+      hotspots.map((h) => [h.name, `${h.file}:${h.line}`, String(h.selfBytes), h.selfPct.toFixed(1)]),
+      [false, false, true, true],
+    )}\n`,
+  );
+  return 0;
+}
+
+function isObjectWith(x: unknown, key: string): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && Object.prototype.hasOwnProperty.call(x, key);
 }

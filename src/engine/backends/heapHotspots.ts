@@ -17,6 +17,33 @@ export function isHeapProfile(x: unknown): x is { head: HeapNode } {
   return !!head && typeof head === 'object' && typeof head.callFrame === 'object' && typeof head.selfSize === 'number';
 }
 
+/**
+ * Null when `x` can be read as a sampling heap profile; otherwise why not, as a
+ * clause that reads after "FILE is …". Walks the tree without recursion.
+ */
+export function heapProfileProblem(x: unknown): string | null {
+  const head = isRecord(x) ? x.head : undefined;
+  if (!isRecord(head)) return 'not a heap profile (expected a "head" node with "callFrame", "selfSize" and "children")';
+  const stack: Array<[unknown, string]> = [[head, 'head']];
+  while (stack.length) {
+    const [n, where] = stack.pop()!;
+    if (!isRecord(n)) return `not a valid heap profile: ${where} is not an object`;
+    const f = n.callFrame;
+    if (!isRecord(f) || typeof f.functionName !== 'string' || typeof f.url !== 'string' || !Number.isFinite(f.lineNumber) || !Number.isFinite(f.columnNumber)) {
+      return `not a valid heap profile: ${where}.callFrame is not {functionName, url, lineNumber, columnNumber}`;
+    }
+    if (typeof n.selfSize !== 'number' || !Number.isFinite(n.selfSize) || n.selfSize < 0) return `not a valid heap profile: ${where}.selfSize is not a number of bytes`;
+    if (n.children === undefined) continue;
+    if (!Array.isArray(n.children)) return `not a valid heap profile: ${where}.children is not an array`;
+    n.children.forEach((c, i) => stack.push([c, where.length < 200 ? `${where}.children[${i}]` : `a node below ${where.slice(0, 60)}…`]));
+  }
+  return null;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export function heapHotspots(profile: { head: HeapNode }, options: { root?: string; sourceMaps?: SourceMapResolver; top?: number } = {}): HeapHotspot[] {
   const byFunction = new Map<string, { frame: HeapNode['callFrame']; bytes: number }>();
   let total = 0;

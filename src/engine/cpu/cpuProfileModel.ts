@@ -8,6 +8,7 @@
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { CpuProfile, ProfileNode } from './cpuProfile';
+import { cpuProfileProblem } from './cpuProfileCheck';
 import type { SourceMapResolver } from '../sourceMaps';
 
 export type FrameCategory = 'user' | 'library' | 'node' | 'native' | 'gc' | 'program' | 'idle' | 'root';
@@ -127,9 +128,8 @@ export function selfTimes(profile: CpuProfile): Map<number, number> {
 }
 
 export function analyzeCpuProfile(profile: CpuProfile, options: AnalyzeOptions = {}): CpuSummary {
-  if (!Array.isArray(profile?.nodes) || !Array.isArray(profile.samples) || !Array.isArray(profile.timeDeltas)) {
-    throw new Error('not a CPU profile (expected "nodes", "samples" and "timeDeltas" arrays)');
-  }
+  const problem = cpuProfileProblem(profile);
+  if (problem) throw new Error(problem);
   const byId = new Map<number, ProfileNode>();
   const parentOf = new Map<number, number>();
   for (const n of profile.nodes) {
