@@ -1,6 +1,7 @@
 // Runs a benchmark from VS Code: engine events → progress notification, status
 // bar, output channel and the live dashboard. Owns the one active run.
 
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { loadConfig } from '../engine/config';
@@ -12,6 +13,7 @@ import { DashboardPanel } from './dashboardPanel';
 import { formatMs, formatRps } from './format';
 import { locateWorkspace } from './workspaceRuns';
 import { settingDefaults, withSettingDefaults } from './settingsDefaults';
+import { runSetupWizard } from './setupWizard';
 
 const MAX_POINTS = 3600;
 
@@ -66,6 +68,9 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage('Hotpath needs an open folder with a hotpath.config.json: open your service\'s folder first.');
       return;
     }
+    // Zero-config start: no config yet, so offer to write one, then run it.
+    if (!fs.existsSync(where.configFile) && !(await runSetupWizard(where.folder, where.configFile, this.extensionUri))) return;
+    if (this.active) return;
     let loaded;
     try {
       loaded = loadConfig(where.configFile);
