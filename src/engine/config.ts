@@ -2,6 +2,7 @@
 // `${port}` substitution. The schema in schema/hotpath.config.schema.json says
 // the same for the editor; this file is what the engine trusts.
 
+import { parseJsonText } from './jsonInput';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HotpathError } from './events';
@@ -143,9 +144,9 @@ export const DEFAULT_SAMPLING_INTERVAL_MICROS = 1000;
 
 export function loadConfig(file: string): LoadedConfig {
   const absolute = path.resolve(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(absolute, 'utf8');
+    bytes = fs.readFileSync(absolute);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new HotpathError(
@@ -154,12 +155,8 @@ export function loadConfig(file: string): LoadedConfig {
         : `Cannot read the config file ${absolute} (${code ?? String(err)}).`,
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new HotpathError(`${absolute} is not valid JSON: ${(err as Error).message}.`);
-  }
+  // Empty, binary, UTF-16 and invalid JSON are each one sentence naming the file.
+  const raw = parseJsonText(bytes, absolute, 'a Hotpath config file');
   const root = path.dirname(absolute);
   return { config: parseConfig(raw, absolute), file: absolute, root, explicit: explicitPaths(raw) };
 }

@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as hdr from 'hdr-histogram-js';
 import type { JsHistogram } from 'hdr-histogram-js';
 import type { CpuProfile } from '../cpu/cpuProfile';
+import { cpuProfileProblem } from '../cpu/cpuProfileCheck';
 import type { Bins } from './compareStats';
 
 /**
@@ -45,8 +46,9 @@ export function readLatencyBins(runDir: string): Bins | null {
 export function readCpuProfile(runDir: string, name: string | undefined): CpuProfile | null {
   if (!name) return null;
   try {
-    const profile = JSON.parse(fs.readFileSync(path.join(runDir, name), 'utf8')) as CpuProfile;
-    return Array.isArray(profile?.nodes) && Array.isArray(profile.samples) ? profile : null;
+    // The record names a file inside the run folder; never follow it elsewhere.
+    const profile = JSON.parse(fs.readFileSync(path.join(runDir, path.basename(name)), 'utf8')) as CpuProfile;
+    return cpuProfileProblem(profile) === null ? profile : null;
   } catch {
     return null;
   }

@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CpuProfile } from '../cpu/cpuProfile';
 import type { RunRecord } from '../runRecord';
+import { cpuProfileProblem } from '../cpu/cpuProfileCheck';
+import { cleanMessage } from '../jsonInput';
 
 export type RunProfile = { ok: true; file: string; profile: CpuProfile } | { ok: false; file: string | null; reason: string };
 
@@ -22,11 +24,11 @@ export function readRunCpuProfile(dir: string, run: RunRecord): RunProfile {
   }
   try {
     const profile = JSON.parse(text) as CpuProfile;
-    if (!Array.isArray(profile?.nodes) || !Array.isArray(profile.samples) || !Array.isArray(profile.timeDeltas)) {
-      return { ok: false, file, reason: `${name} is not a CPU profile (no "nodes", "samples" and "timeDeltas")` };
-    }
+    // Checked whole: a cycle in "children" would make the flame graph and the diff walk forever.
+    const problem = cpuProfileProblem(profile);
+    if (problem) return { ok: false, file, reason: `${name} is ${problem}` };
     return { ok: true, file, profile };
   } catch (err) {
-    return { ok: false, file, reason: `${name} is not valid JSON (${(err as Error).message})` };
+    return { ok: false, file, reason: `${name} is not valid JSON (${cleanMessage((err as Error).message)})` };
   }
 }

@@ -4,6 +4,7 @@
 // Committing also records the run in the index (runIndex.ts); the folders
 // stay the truth and the index is repaired from them when it is behind.
 
+import { cleanMessage } from '../jsonInput';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -134,7 +135,7 @@ export function readRun(dir: string): ListedRun {
     parsed = JSON.parse(text);
   } catch (err) {
     // V8's message quotes the file's text: keep it to one short line.
-    const detail = (err as Error).message.replace(/\s+/g, ' ').slice(0, 120);
+    const detail = cleanMessage((err as Error).message);
     return { ok: false, id, dir, reason: `run.json is not valid JSON: it is cut short or corrupt (${detail})` };
   }
   const problem = recordProblem(parsed);
