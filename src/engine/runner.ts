@@ -352,7 +352,8 @@ export class BenchmarkRun {
       record.heap = { ...(record.heap ?? { timeline: [], growthPct: null }), profile: 'heap.heapprofile' };
     }
     if (status === 'passed') {
-      record.budgets = evaluateBudgets(config.budgets, record);
+      // The full latency histogram, so any k6 percentile (p(99.9)), min and the exact avg can be judged.
+      record.budgets = evaluateBudgets(config.budgets, record, { latencyHdr: load?.histogram ?? null });
       if (record.budgets.some((b) => !b.passed)) record.status = status = 'failed';
     }
     staged.writeFile('report.md', renderMarkdown(record));
