@@ -7,6 +7,7 @@ import { reportCommand } from './reportCommand';
 import { compareCommand } from './compareCommand';
 import { lintCommand } from './lintCommand';
 import { importLoadCommand } from './importLoadCommand';
+import { baselineCommand } from './baselineCommand';
 import { UsageError } from './args';
 import { HotpathError } from '../engine/events';
 
@@ -16,8 +17,10 @@ Commands:
   run [--config FILE] [--out DIR] [--verbose]   run the benchmark and save the run
   analyze FILE [--json]                         analyse a .cpuprofile
   report RUN_DIR --format FORMAT [--out FILE]   render a saved run: md, html, json, junit,
-                                                or export: cpuprofile, speedscope, pprof, collapsed
-  compare BASE_RUN_DIR RUN_DIR [--json]         what changed between two runs
+                                                or export: cpuprofile, speedscope, pprof, collapsed;
+              [--baseline BASE_RUN]             md and html compared with BASE_RUN
+  compare BASE_RUN_DIR RUN_DIR [--json]         what changed between two runs, with significance
+  baseline [RUN_DIR] [--clear]                  pin (or show, or clear) the baseline runs are compared with
   lint [PATH...] [--json]                       static N+1 hints
   import-load FILE --engine artillery|k6        save an Artillery or k6 report (e.g. of a
               [--out DIR]                       distributed run) as a run
@@ -36,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reportCommand(rest);
       case 'compare':
         return await compareCommand(rest);
+      case 'baseline':
+        return await baselineCommand(rest);
       case 'import-load':
         return await importLoadCommand(rest);
       case 'lint':

@@ -9,6 +9,8 @@ import { toPprof } from '../engine/export/pprof';
 import { toSpeedscope } from '../engine/export/speedscope';
 import { renderHtml } from '../engine/report/htmlReport';
 import { renderJUnit } from '../engine/report/junitReport';
+import { compareWithRun, pinnedBaselineFor } from '../engine/report/baselineComparison';
+import { NO_BASELINE, type ComparisonInput } from '../engine/report/comparisonSection';
 import { renderMarkdown } from '../engine/report/markdownReport';
 import { readRunCpuProfile } from '../engine/report/runProfile';
 import type { RunRecord } from '../engine/runRecord';
@@ -18,10 +20,15 @@ import { parseArgs } from './args';
 const FORMATS = ['md', 'html', 'json', 'junit', 'speedscope', 'pprof', 'collapsed', 'cpuprofile'] as const;
 type Format = (typeof FORMATS)[number];
 
-const HELP = `Usage: hotpath report RUN_DIR --format FORMAT [--out FILE]
+const HELP = `Usage: hotpath report RUN_DIR --format FORMAT [--out FILE] [--baseline BASE_RUN]
 
 Renders a saved run (a folder in .hotpath/runs) or exports its CPU profile.
 Without --out the output goes to stdout.
+
+The md and html reports have a "Compared with baseline" section: against
+--baseline BASE_RUN (--compare is the same; a run folder, or the id of a run
+beside RUN_DIR) when given, else the comparison the run saved when it was
+made, else the baseline pinned now in RUN_DIR's folder (hotpath baseline).
 
 Reports:
   md          Markdown, for pull-request comments (the default)
@@ -39,7 +46,7 @@ CPU profile exports:
 Exit codes: 0 written, 2 error (unreadable run, missing profile, bad option).`;
 
 export async function reportCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['format', 'out'], ['help']);
+  const args = parseArgs(argv, ['format', 'out', 'baseline', 'compare'], ['help']);
   if (args.flags.has('help')) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -65,7 +72,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (format === 'pprof' && !outFile && process.stdout.isTTY) {
     throw new HotpathError('pprof output is binary and stdout is a terminal: pass --out FILE (for example --out cpu.pb.gz) or redirect stdout.');
   }
-  const data = render(format, dir, run.record);
+  const baseArg = args.flags.get('baseline') ?? args.flags.get('compare');
+  const comparison = format === 'md' || format === 'html' ? comparisonFor(dir, run.record, typeof baseArg === 'string' ? baseArg : null) : undefined;
+  const data = render(format, dir, run.record, comparison);
   if (outFile) {
     try {
       writeAtomic(outFile, data);
@@ -78,17 +87,33 @@ export async function reportCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-function render(format: Format, dir: string, record: RunRecord): string | Buffer {
+/** The comparison a report shows: the one asked for, the one saved in the run, or the pinned baseline's. */
+function comparisonFor(dir: string, record: RunRecord, baseArg: string | null): ComparisonInput {
+  if (baseArg) return { comparison: compareWithRun(baseArg, dir) };
+  if (record.comparison) return { comparison: record.comparison };
+  const pinned = pinnedBaselineFor(dir);
+  if (pinned.state === 'self') return { none: 'This run is the pinned baseline: other runs are compared with it.' };
+  if (pinned.state === 'gone') return { none: `No comparison: ${pinned.reason}.` };
+  if (pinned.state === 'none') return { none: NO_BASELINE };
+  if (!record.load) return { none: 'No comparison: this run has no load results.' };
+  try {
+    return { comparison: compareWithRun(pinned.dir, dir) };
+  } catch (err) {
+    return { none: `No comparison with the pinned baseline ${pinned.id}: ${(err as Error).message}` };
+  }
+}
+
+function render(format: Format, dir: string, record: RunRecord, comparison?: ComparisonInput): string | Buffer {
   switch (format) {
     case 'md':
-      return renderMarkdown(record);
+      return renderMarkdown(record, { comparison });
     case 'json':
       return `${JSON.stringify(record, null, 2)}\n`;
     case 'junit':
       return renderJUnit(record);
     case 'html': {
       const p = readRunCpuProfile(dir, record);
-      return renderHtml(record, p.ok ? { cpuProfile: p.profile } : { cpuProfile: null, cpuProfileProblem: p.reason });
+      return renderHtml(record, p.ok ? { cpuProfile: p.profile, comparison } : { cpuProfile: null, cpuProfileProblem: p.reason, comparison });
     }
     case 'cpuprofile':
     case 'speedscope':

@@ -7,6 +7,7 @@ import type { CollectedData, EventLoopSummary, ProcessSummary } from './collect/
 import type { GcSummary } from './analysis/gcStats';
 import type { HeapGrowth } from './analysis/memoryGrowth';
 import type { ClinicRecord, ProfilerRecord } from './backends/backend';
+import type { RunComparison } from './report/baselineComparison';
 
 export type RunStatus = 'passed' | 'failed' | 'error' | 'cancelled';
 
@@ -79,4 +80,6 @@ export interface RunRecord {
   profiler?: ProfilerRecord;
   /** Clinic.js runs: Doctor's verdict, Heap Profiler's allocation hotspots, the HTML report. */
   clinic?: ClinicRecord;
+  /** The comparison with the baseline pinned when the run was made; absent when none was pinned. */
+  comparison?: RunComparison;
 }

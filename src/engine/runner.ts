@@ -24,6 +24,7 @@ import { delay, resolveCommand, ServiceProcess } from './serviceProcess';
 import { evaluateBudgets, validateBudgets } from './analysis/budgets';
 import { renderMarkdown } from './report/markdownReport';
 import { renderHtml } from './report/htmlReport';
+import { compareWithPinnedBaseline } from './report/baselineComparison';
 import { StagedRun, newRunId } from './store/runStore';
 import { pruneRuns } from './store/retention';
 import { ProbeServer } from './probeServer';
@@ -356,6 +357,9 @@ export class BenchmarkRun {
       record.budgets = evaluateBudgets(config.budgets, record, { latencyHdr: load?.histogram ?? null });
       if (record.budgets.some((b) => !b.passed)) record.status = status = 'failed';
     }
+    // A pinned baseline is compared now, so report.md and run.json carry it (never fails the run).
+    const comparison = compareWithPinnedBaseline(this.options.runsDir, record, staged.dir);
+    if (comparison) record.comparison = comparison;
     staged.writeFile('report.md', renderMarkdown(record));
     staged.writeFile('report.html', renderHtml(record, { cpuProfile: mergedProfile }));
     const runDir = staged.commit(record);

@@ -17,12 +17,15 @@ import {
 } from './reportFormat';
 import type { ChartGeometry } from './svgCharts';
 import { card, chartBox, empty, legend, loc, table } from './htmlParts';
+import { comparisonHtml, comparisonInputOf, type ComparisonInput } from './comparisonSection';
 
 export interface HtmlReportAssets {
   /** The run's merged CPU profile; the flame graph is drawn from it. */
   cpuProfile?: CpuProfile | null;
   /** Why the profile could not be read, shown in place of the flame graph. */
   cpuProfileProblem?: string;
+  /** The comparison to show (`hotpath report --baseline`); by default the one run.json holds, if any. */
+  comparison?: ComparisonInput;
 }
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -45,6 +48,7 @@ export function renderHtml(run: RunRecord, assets: HtmlReportAssets = {}): strin
     verdict(run),
     tiles(run),
     card('budgets', 'Budgets', budgets(run)),
+    card('comparison', 'Compared with baseline', comparisonHtml(comparisonInputOf(run, assets.comparison))),
     card('timeline', 'Load over time', timeline(run, charts)),
     card('endpoints', 'Endpoints', endpoints(run)),
     ...scenarioSections(run),

@@ -5,6 +5,7 @@ import type { RunRecord } from '../runRecord';
 import {
   budgetCurrent, budgetMarginText, eventLoopView, fmtGiB, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, processesView, queriesView, scenarioViews,
 } from './reportFormat';
+import { comparisonInputOf, comparisonMarkdown, type ComparisonInput } from './comparisonSection';
 
 /** Markdown table cells must not break the table or inject markup. */
 export const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
@@ -28,7 +29,12 @@ const VERDICT: Record<RunRecord['status'], string> = {
   cancelled: '⏹ **Cancelled** before the end.',
 };
 
-export function renderMarkdown(run: RunRecord): string {
+export interface MarkdownOptions {
+  /** The comparison to show (`hotpath report --baseline`); by default the one run.json holds, if any. */
+  comparison?: ComparisonInput;
+}
+
+export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): string {
   const out: string[] = [];
   out.push(`# Hotpath report: ${mdCell(run.name)}`, '');
   out.push(`Run ${code(run.id, false)}, started ${mdCell(run.startedAt)}, ${fmtMs(run.durationMs)}, scenario ${code(run.scenario, false)}.`, '');
@@ -48,6 +54,7 @@ export function renderMarkdown(run: RunRecord): string {
     out.push(run.status === 'passed' || run.status === 'failed' ? '_No budgets are configured._' : '_Budgets were not evaluated: the run did not complete._');
   }
   out.push('');
+  out.push(...comparisonMarkdown(comparisonInputOf(run, options.comparison), mdCell, (t) => code(t)));
 
   out.push('## Load', '');
   if (run.load && run.load.requests.total > 0) {
