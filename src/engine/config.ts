@@ -6,6 +6,7 @@ import { parseJsonText } from './jsonInput';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HotpathError } from './events';
+import { parseBudget } from './analysis/budgets';
 
 export type LoadEngine = 'autocannon' | 'artillery' | 'k6';
 export type Scenario = 'baseline' | 'load' | 'stress' | 'spike' | 'soak';
@@ -242,6 +243,15 @@ export function parseConfig(raw: unknown, file = 'hotpath.config.json'): Hotpath
   };
 
   const budgets = top.budgets === undefined ? {} : v.stringMap(top.budgets, '$.budgets');
+  // The grammar's own sentence (listing what is valid), with the file it came from.
+  for (const [metric, expression] of Object.entries(budgets)) {
+    try {
+      parseBudget(metric, expression);
+    } catch (err) {
+      if (err instanceof HotpathError) throw new HotpathError(`${file}: ${err.message}`, err.detail);
+      throw err;
+    }
+  }
   const an = top.analysis === undefined ? {} : v.object(top.analysis, '$.analysis');
   v.onlyKeys(an, '$.analysis', ['nPlusOne']);
   const n1 = an.nPlusOne === undefined ? {} : v.object(an.nPlusOne, '$.analysis.nPlusOne');
@@ -369,11 +379,23 @@ export function substitutePort(config: HotpathConfig, port: number): HotpathConf
 
 type Obj = Record<string, unknown>;
 
+/** A value as JSON for an error message: one line, at most 80 characters, never throwing (deep or huge values). */
+function shortJson(x: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(x) ?? String(x);
+  } catch {
+    text = Array.isArray(x) ? 'an array nested too deep to show' : 'an object nested too deep to show';
+  }
+  text = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
 class Validator {
   constructor(readonly file: string) {}
 
   fail(at: string, expected: string, got: unknown): never {
-    const shown = typeof got === 'string' ? JSON.stringify(got) : got === undefined ? 'nothing' : JSON.stringify(got);
+    const shown = got === undefined ? 'nothing' : shortJson(got);
     throw new HotpathError(`${this.file}: ${at} should be ${expected}, but is ${shown}.`);
   }
 
