@@ -7,6 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { HotpathError } from './events';
 import { parseBudget } from './analysis/budgets';
+import { DEFAULT_GC_PRESSURE } from './analysis/gcPressure';
+import { DEFAULT_EVENT_LOOP_BLOCK } from './analysis/eventLoopBlock';
+import { DEFAULT_MEMORY_GROWTH } from './analysis/memoryGrowthFinding';
 
 export type LoadEngine = 'autocannon' | 'artillery' | 'k6';
 export type Scenario = 'baseline' | 'load' | 'stress' | 'spike' | 'soak';
@@ -118,6 +121,12 @@ export interface HotpathConfig {
   analysis: {
     /** Run-time N+1 rule: within one request, this many repeats from one call site costing this much together. */
     nPlusOne: { minRepeats: number; minTotalMs: number };
+    /** gc-pressure fires when the share of wall time paused (0–1) or the p99 pause (ms) is above these. */
+    gcPressure: { maxPauseShare: number; maxP99Ms: number };
+    /** event-loop-block fires when the run's event-loop delay p99 (ms) is above this. */
+    eventLoopBlock: { maxP99Ms: number };
+    /** memory-growth fires when heap used after GC rises at least this fast with a fit at least this good. */
+    memoryGrowth: { minSlopeMBPerMin: number; minR2: number };
   };
   store: {
     /** Runs kept in the runs folder: older ones are removed after each run (never the baseline). Null: all. */
@@ -253,7 +262,7 @@ export function parseConfig(raw: unknown, file = 'hotpath.config.json'): Hotpath
     }
   }
   const an = top.analysis === undefined ? {} : v.object(top.analysis, '$.analysis');
-  v.onlyKeys(an, '$.analysis', ['nPlusOne']);
+  v.onlyKeys(an, '$.analysis', ['nPlusOne', 'gcPressure', 'eventLoopBlock', 'memoryGrowth']);
   const n1 = an.nPlusOne === undefined ? {} : v.object(an.nPlusOne, '$.analysis.nPlusOne');
   v.onlyKeys(n1, '$.analysis.nPlusOne', ['minRepeats', 'minTotalMs']);
   const analysis: HotpathConfig['analysis'] = {
@@ -262,11 +271,36 @@ export function parseConfig(raw: unknown, file = 'hotpath.config.json'): Hotpath
       minRepeats: n1.minRepeats === undefined ? 5 : v.integer(n1.minRepeats, '$.analysis.nPlusOne.minRepeats', 2, 10000),
       minTotalMs: n1.minTotalMs === undefined ? 50 : v.number(n1.minTotalMs, '$.analysis.nPlusOne.minTotalMs', 0, 600000),
     },
+    ...parseFindingSettings(v, an),
   };
   const st = top.store === undefined ? {} : v.object(top.store, '$.store');
   v.onlyKeys(st, '$.store', ['keepRuns']);
   const store: HotpathConfig['store'] = { keepRuns: st.keepRuns === undefined ? null : v.integer(st.keepRuns, '$.store.keepRuns', 1, 1_000_000) };
   return { service, load, profile, budgets, analysis, store };
+}
+
+/** analysis.gcPressure, .eventLoopBlock and .memoryGrowth: each setting left out takes the rule's default. */
+function parseFindingSettings(v: Validator, an: Record<string, unknown>): Omit<HotpathConfig['analysis'], 'nPlusOne'> {
+  const section = <K extends string>(key: string, keys: K[]): Partial<Record<K, unknown>> => {
+    const raw = an[key] === undefined ? {} : v.object(an[key], `$.analysis.${key}`);
+    v.onlyKeys(raw, `$.analysis.${key}`, keys);
+    return raw as Partial<Record<K, unknown>>;
+  };
+  const num = (raw: unknown, p: string, fallback: number, min: number, max: number) => (raw === undefined ? fallback : v.number(raw, p, min, max));
+  const gc = section('gcPressure', ['maxPauseShare', 'maxP99Ms']);
+  const loop = section('eventLoopBlock', ['maxP99Ms']);
+  const mem = section('memoryGrowth', ['minSlopeMBPerMin', 'minR2']);
+  return {
+    gcPressure: {
+      maxPauseShare: num(gc.maxPauseShare, '$.analysis.gcPressure.maxPauseShare', DEFAULT_GC_PRESSURE.maxPauseShare, 0, 1),
+      maxP99Ms: num(gc.maxP99Ms, '$.analysis.gcPressure.maxP99Ms', DEFAULT_GC_PRESSURE.maxP99Ms, 0, 600000),
+    },
+    eventLoopBlock: { maxP99Ms: num(loop.maxP99Ms, '$.analysis.eventLoopBlock.maxP99Ms', DEFAULT_EVENT_LOOP_BLOCK.maxP99Ms, 0, 600000) },
+    memoryGrowth: {
+      minSlopeMBPerMin: num(mem.minSlopeMBPerMin, '$.analysis.memoryGrowth.minSlopeMBPerMin', DEFAULT_MEMORY_GROWTH.minSlopeMBPerMin, 0, 1e6),
+      minR2: num(mem.minR2, '$.analysis.memoryGrowth.minR2', DEFAULT_MEMORY_GROWTH.minR2, 0, 1),
+    },
+  };
 }
 
 /** In-flight limit of a rate stage that names no connections. */

@@ -36,6 +36,27 @@ export interface Finding {
   severity: 'info' | 'warning' | 'error';
   message: string;
   location: { file: string; line: number; column: number } | null;
+  /** The figures behind the message, by name (e.g. p99Ms, r2, slopeMBPerMin); see the finding kinds in README. */
+  evidence?: Record<string, number | string>;
+  /**
+   * Frames that explain the finding, each with a source location. hot-path: the
+   * chain from the profile's root down to the hottest function of the user's
+   * code (last), `ms`/`pct` being each frame's total time on that path;
+   * event-loop-block: the functions that ran while the loop was blocked, most
+   * time first, `pct` being their share of the busy CPU time in those windows.
+   */
+  frames?: FindingFrame[];
+}
+
+export interface FindingFrame {
+  name: string;
+  file: string;
+  line: number;
+  column: number;
+  /** user | library | node | native | gc | program (hot-path frames only). */
+  category?: string;
+  ms: number;
+  pct: number;
 }
 
 export interface RunRecord {

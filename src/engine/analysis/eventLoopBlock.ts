@@ -1,0 +1,147 @@
+// The event-loop-block finding: the loop's delay p99 crossed a limit, and the
+// code that ran while it was blocked. The probe reports the loop's delay per
+// ~1 s window; the CPU profile's samples carry timestamps on V8's monotonic
+// clock, which the runner ties to the run's clock (`cpu.startT`). Samples that
+// fall in the blocked windows are charged to the nearest frame of the user's
+// own code on their stack (a loop calling Math.sqrt or JSON.stringify is the
+// user's loop), and the function with the most time there is the finding's
+// location.
+
+import type { CpuProfile, ProfileNode } from '../cpu/cpuProfile';
+import type { Finding } from '../runRecord';
+import { FrameLocation, frameKey, isUserFrame, locateFrame, LocateOptions } from './findingLocation';
+import { round } from './stats';
+
+export interface EventLoopBlockSettings {
+  /** Milliseconds: the event-loop delay p99 above which the finding fires. */
+  maxP99Ms: number;
+}
+
+/** 100 ms: a blocked loop that long is a pause every waiting request feels. */
+export const DEFAULT_EVENT_LOOP_BLOCK: EventLoopBlockSettings = { maxP99Ms: 100 };
+
+/** One reporting window of the probe: `t` is its end, ms since the run started. */
+export interface DelayWindow {
+  t: number;
+  p99: number;
+}
+
+export interface TimeWindow {
+  startT: number;
+  endT: number;
+}
+
+export interface BlockCulprit extends FrameLocation {
+  /** CPU time charged to this function inside the blocked windows. */
+  ms: number;
+  /** Share of the busy (non-idle) sampled time inside those windows, percent. */
+  pct: number;
+}
+
+/** Windows whose p99 is over the limit. A window starts where the previous one ended, less its own p99: a block that began just before the boundary delayed a timer in this window. */
+export function blockedWindows(timeline: DelayWindow[], maxP99Ms: number, windowMs = 1000): TimeWindow[] {
+  const out: TimeWindow[] = [];
+  timeline.forEach((w, i) => {
+    if (w.p99 <= maxP99Ms) return;
+    const start = (i > 0 ? timeline[i - 1].t : w.t - windowMs) - w.p99;
+    out.push({ startT: Math.max(0, start), endT: w.t });
+  });
+  return out;
+}
+
+/** `profileStartT`: the run time (ms) of `profile.startTime`. */
+export function codeInWindows(profile: CpuProfile, profileStartT: number, windows: TimeWindow[], options: LocateOptions = {}): { culprits: BlockCulprit[]; busyMs: number } {
+  const byId = new Map<number, ProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  const instrumentation = new Set(options.instrumentationFiles ?? []);
+  const ownerOf = new Map<number, ProfileNode | null>();
+  const owner = (id: number): ProfileNode | null => {
+    const known = ownerOf.get(id);
+    if (known !== undefined) return known;
+    const path: number[] = [];
+    let cur: number | undefined = id;
+    let found: ProfileNode | null = null;
+    while (cur !== undefined) {
+      const cached = ownerOf.get(cur);
+      if (cached !== undefined) {
+        found = cached;
+        break;
+      }
+      path.push(cur);
+      const n = byId.get(cur);
+      if (n && isUserFrame(n.callFrame, instrumentation)) {
+        found = n;
+        break;
+      }
+      cur = parent.get(cur);
+    }
+    for (const p of path) ownerOf.set(p, found);
+    return found;
+  };
+  const sorted = [...windows].sort((a, b) => a.startT - b.startT);
+  const inWindow = (t: number) => sorted.some((w) => t >= w.startT && t < w.endT);
+  const usBy = new Map<string, { node: ProfileNode; us: number }>();
+  let busyUs = 0;
+  let ts = profile.startTime;
+  const stamps = profile.samples.map((_, i) => (ts += profile.timeDeltas[i] ?? 0));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const t = profileStartT + (stamps[i] - profile.startTime) / 1000;
+    if (!inWindow(t)) continue;
+    const next = i + 1 < stamps.length ? stamps[i + 1] : Math.max(profile.endTime, stamps[i]);
+    const dt = Math.max(0, next - stamps[i]);
+    const node = byId.get(profile.samples[i]);
+    if (!node || node.callFrame.functionName === '(idle)') continue;
+    busyUs += dt;
+    const o = owner(node.id);
+    if (!o) continue;
+    const key = frameKey(o.callFrame);
+    const acc = usBy.get(key);
+    if (acc) acc.us += dt;
+    else usBy.set(key, { node: o, us: dt });
+  }
+  const culprits = [...usBy.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, 5)
+    .map((a) => ({ ...locateFrame(a.node.callFrame, options), ms: round(a.us / 1000, 1), pct: busyUs ? round((a.us / busyUs) * 100, 1) : 0 }));
+  return { culprits, busyMs: round(busyUs / 1000, 1) };
+}
+
+export interface EventLoopBlockInput {
+  delayMs: { p99: number; max: number };
+  timeline: DelayWindow[];
+  /** The CPU profile and the run time of its start; null without CPU profiling or a clock to tie it to. */
+  profile: { profile: CpuProfile; startT: number } | null;
+}
+
+export function eventLoopBlockFinding(input: EventLoopBlockInput | null, settings: EventLoopBlockSettings, options: LocateOptions = {}): Finding | null {
+  if (!input || !(input.delayMs.p99 > settings.maxP99Ms)) return null;
+  const windows = blockedWindows(input.timeline, settings.maxP99Ms);
+  const code = input.profile && windows.length ? codeInWindows(input.profile.profile, input.profile.startT, windows, options) : null;
+  const top = code?.culprits[0] ?? null;
+  const head = `The event loop was blocked: delay p99 ${input.delayMs.p99} ms (limit ${settings.maxP99Ms} ms, longest ${input.delayMs.max} ms) in ${windows.length} of ${input.timeline.length} one-second windows`;
+  const tail = top
+    ? `; in those windows ${top.name} (${top.file}:${top.line}) ran ${top.ms} ms, ${top.pct}% of the busy CPU time, so move that work off the loop or break it up`
+    : code
+      ? '; no code of yours ran in those windows (the time went to libraries, Node.js or native code)'
+      : '';
+  return {
+    kind: 'event-loop-block',
+    severity: 'warning',
+    message: `${head}${tail}.`,
+    location: top ? { file: top.file, line: top.line, column: top.column } : null,
+    evidence: {
+      p99Ms: input.delayMs.p99,
+      maxMs: input.delayMs.max,
+      maxP99Ms: settings.maxP99Ms,
+      blockedWindows: windows.length,
+      windows: input.timeline.length,
+      ...(code ? { busyMsInWindows: code.busyMs } : {}),
+      ...(top ? { function: top.name, functionMs: top.ms, functionPct: top.pct } : {}),
+    },
+    ...(code && code.culprits.length ? { frames: code.culprits } : {}),
+  };
+}

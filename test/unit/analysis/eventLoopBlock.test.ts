@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { blockedWindows, codeInWindows, eventLoopBlockFinding } from '../../../src/engine/analysis/eventLoopBlock';
+import { profileOf, ROOT, run } from './findingProfiles';
+
+// Four one-second windows ending at 1000, 2000, 3000, 4000 ms; the third is blocked.
+const timeline = [
+  { t: 1000, p99: 2 },
+  { t: 2000, p99: 3 },
+  { t: 3000, p99: 150 },
+  { t: 4000, p99: 4 },
+];
+
+test('blocked windows: those over the limit, starting where the previous window ended less their own p99', () => {
+  assert.deepEqual(blockedWindows(timeline, 100), [{ startT: 1850, endT: 3000 }]);
+  assert.deepEqual(blockedWindows(timeline, 200), []);
+  assert.deepEqual(blockedWindows([{ t: 1000, p99: 120 }], 100), [{ startT: 0, endT: 1000 }]);
+});
+
+// The profile starts at run time 0: render runs 0–2000 ms, blockTheLoop (with sqrt below it) 2000–3000, render again 3000–4000.
+const profile = profileOf([...run(7, 2000), ...run(5, 400), ...run(6, 500), ...run(8, 100), ...run(7, 1000)]);
+
+test('code in the blocked windows: charged to the nearest user frame, the rest of the run left out', () => {
+  const { culprits, busyMs } = codeInWindows(profile, 0, [{ startT: 2000, endT: 3000 }], { root: ROOT });
+  assert.equal(busyMs, 1000);
+  assert.deepEqual(culprits.map((c) => [c.name, c.file, c.line, c.ms, c.pct]), [['blockTheLoop', 'server.js', 20, 900, 90]]);
+  // The same profile read as starting 1000 ms later: the window now covers render.
+  assert.equal(codeInWindows(profile, 1000, [{ startT: 2000, endT: 3000 }], { root: ROOT }).culprits[0].name, 'render');
+});
+
+test('event-loop-block fires over the limit, at the function that ran in the blocked window', () => {
+  const f = eventLoopBlockFinding({ delayMs: { p99: 150, max: 160 }, timeline, profile: { profile, startT: 0 } }, { maxP99Ms: 100 }, { root: ROOT })!;
+  assert.equal(f.kind, 'event-loop-block');
+  assert.equal(f.severity, 'warning');
+  assert.deepEqual(f.location, { file: 'server.js', line: 20, column: 5 });
+  assert.equal(f.evidence!.p99Ms, 150);
+  assert.equal(f.evidence!.blockedWindows, 1);
+  assert.equal(f.evidence!.function, 'blockTheLoop');
+  // window 1850–3000: 150 ms of render before the block, then 900 ms blockTheLoop and 100 ms parse
+  assert.equal(f.evidence!.busyMsInWindows, 1150);
+  assert.equal(f.frames![0].name, 'blockTheLoop');
+  assert.match(f.message, /delay p99 150 ms \(limit 100 ms, longest 160 ms\) in 1 of 4 one-second windows; in those windows blockTheLoop \(server\.js:20\) ran 900 ms, 78\.3% of the busy CPU time/);
+});
+
+test('event-loop-block is silent at or under the limit, and without loop data', () => {
+  assert.equal(eventLoopBlockFinding({ delayMs: { p99: 100, max: 180 }, timeline, profile: { profile, startT: 0 } }, { maxP99Ms: 100 }), null);
+  assert.equal(eventLoopBlockFinding(null, { maxP99Ms: 100 }), null);
+});
+
+test('event-loop-block without a CPU profile still fires, with no location', () => {
+  const f = eventLoopBlockFinding({ delayMs: { p99: 150, max: 160 }, timeline, profile: null }, { maxP99Ms: 100 })!;
+  assert.equal(f.location, null);
+  assert.equal(f.frames, undefined);
+});
