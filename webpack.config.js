@@ -44,6 +44,10 @@ const node = (name, entry, extra = {}) => ({
 module.exports = [
   node('extension', './src/extension/extension.ts', {
     externals: { vscode: 'commonjs vscode', bufferutil: 'commonjs bufferutil', 'utf-8-validate': 'commonjs utf-8-validate' },
+    // ES modules for webpack, so `import()` of the runner stays a separate chunk
+    // (dist/extension-runner.js) loaded on the first run: activation parses less.
+    output: { path: path.resolve(__dirname, 'dist'), filename: 'extension.js', chunkFilename: 'extension-[name].js', libraryTarget: 'commonjs2' },
+    module: { rules: [{ ...tsRule(path.resolve(__dirname, 'tsconfig.json')), use: [{ loader: 'ts-loader', options: { configFile: path.resolve(__dirname, 'tsconfig.json'), transpileOnly: true, compilerOptions: { module: 'es2020' } } }] }] },
   }),
   node('cli', './src/cli/main.ts', {
     plugins: [forbidVscode, new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true })],

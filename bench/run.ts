@@ -8,6 +8,7 @@ import * as path from 'path';
 import { inspectorOverhead, OverheadRow } from './inspectorOverhead';
 import { runListing, runListingBlock } from './runListing';
 import { backendOverhead } from './backendOverhead';
+import { activationBlock, measureActivation } from './activation';
 
 const root = path.resolve(__dirname, '../..');
 const rounds = Number(process.env.HOTPATH_BENCH_ROUNDS ?? 6);
@@ -62,6 +63,15 @@ async function main(): Promise<void> {
     const table = overheadTable(rows);
     writeBlock(name, [environmentLine(started, `${rounds} interleaved rounds of ${seconds} s, 8 connections, demo route \`GET ${route}\``), '', table].join('\n'));
     process.stdout.write(`\n${name}\n${table}\n`);
+  }
+  if (wanted('activation')) {
+    const started = new Date();
+    const activationRounds = Number(process.env.HOTPATH_ACTIVATION_ROUNDS ?? 7);
+    process.stderr.write(`activation: ${activationRounds} window loads of the demo in code-server\n`);
+    const result = await measureActivation(root, activationRounds);
+    const block = activationBlock(result, environmentLine(started, `${activationRounds} window loads of examples/demo in code-server (VS Code 1.100) with Chromium, machine load average ${os.loadavg()[0].toFixed(1)} at the end`).replace(' Ratios are medians against the first row, from the same session.', ''));
+    writeBlock('activation', block);
+    process.stdout.write(`\nactivation\n${block}\n`);
   }
   if (wanted('backend-overhead')) {
     const started = new Date();

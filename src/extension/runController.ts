@@ -4,16 +4,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { loadConfig } from '../engine/config';
 import { CancellationSource, HotpathError } from '../engine/events';
-import { BenchmarkRun, RunOutcome } from '../engine/runner';
+import type { RunOutcome } from '../engine/runner';
 import type { DashboardState, ToDashboard } from '../protocol/dashboard';
 import { Commands, ContextKeys, setting } from './contributions';
 import { DashboardPanel } from './dashboardPanel';
 import { formatMs, formatRps } from './format';
 import { locateWorkspace } from './workspaceRuns';
-import { settingDefaults, withSettingDefaults } from './settingsDefaults';
-import { runSetupWizard } from './setupWizard';
 
 const MAX_POINTS = 3600;
 
@@ -69,7 +66,18 @@ export class RunController implements vscode.Disposable {
       return;
     }
     // Zero-config start: no config yet, so offer to write one, then run it.
-    if (!fs.existsSync(where.configFile) && !(await runSetupWizard(where.folder, where.configFile, this.extensionUri))) return;
+    if (!fs.existsSync(where.configFile)) {
+      const { runSetupWizard } = await import(/* webpackChunkName: "setup" */ './setupWizard');
+      if (!(await runSetupWizard(where.folder, where.configFile, this.extensionUri))) return;
+    }
+    if (this.active) return;
+    // Config parsing, the runner (load generator, inspector client, analysis) and what they
+    // import are one chunk, loaded on the first run rather than at activation.
+    const [{ loadConfig }, { settingDefaults, withSettingDefaults }, { BenchmarkRun }] = await Promise.all([
+      import(/* webpackChunkName: "runner" */ '../engine/config'),
+      import(/* webpackChunkName: "runner" */ './settingsDefaults'),
+      import(/* webpackChunkName: "runner" */ '../engine/runner'),
+    ]);
     if (this.active) return;
     let loaded;
     try {
