@@ -3,6 +3,7 @@ import { loadConfig } from '../engine/config';
 import { CancellationSource } from '../engine/events';
 import { BenchmarkRun } from '../engine/runner';
 import { parseArgs } from './args';
+import { scenarioTables } from './scenarioTables';
 import { progressBar, StatusLine, table } from './terminal';
 
 const HELP = `Usage: hotpath run [--config FILE] [--out DIR] [--verbose]
@@ -87,6 +88,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       process.stdout.write(
         `total: ${r.load.requests.total} requests, ${r.load.throughputRps.mean} req/s, p95 ${r.load.latencyMs.p95} ms, errors ${(r.load.errors.rate * 100).toFixed(2)}%\n`,
       );
+      process.stdout.write(scenarioTables(r));
     }
     const hot = r.cpu?.hotFunctions.filter((f) => f.category === 'user').slice(0, 5) ?? [];
     if (hot.length) {

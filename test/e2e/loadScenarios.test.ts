@@ -82,7 +82,8 @@ function checkStress(record: any, runDir: string): void {
   }
   const md = fs.readFileSync(path.join(runDir, 'report.md'), 'utf8');
   assert.match(md, /## Stress ladder/);
-  assert.match(md, new RegExp(`Maximum sustainable load: \\*\\*[\\d,.]+ req/s\\*\\* at ${s.maxSustainable.connections} connections`));
+  assert.match(md, new RegExp(`Maximum sustainable load: \\*\\*${s.maxSustainable.connections} connections\\*\\* \\(step \\d+ of ${s.steps.length}\\), \\*\\*[\\d,.]+ req/s\\*\\*`));
+  assert.ok(md.includes(`_${s.question}_`), 'the question the section answers');
 }
 
 const summary = (r: any) => {

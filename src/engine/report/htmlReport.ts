@@ -11,7 +11,8 @@ import { buildFlameGraph, FlameGraphData, inferWorkspaceRoot } from './flameGrap
 import { reportPageScript } from './htmlReportScript';
 import { REPORT_CSS } from './htmlReportStyle';
 import { escapeHtml as h, jsonForScript } from './markupEscape';
-import { memorySection, querySection, scenarioSections } from './htmlRuntimeSections';
+import { memorySection, querySection } from './htmlRuntimeSections';
+import { scenarioHtml } from './scenarioReport';
 import {
   budgetCurrent, budgetMarginPct, budgetMarginText, fmtGiB, fmtMs, fmtNum, fmtPct, VERDICT_TEXT,
 } from './reportFormat';
@@ -51,7 +52,7 @@ export function renderHtml(run: RunRecord, assets: HtmlReportAssets = {}): strin
     card('comparison', 'Compared with baseline', comparisonHtml(comparisonInputOf(run, assets.comparison))),
     card('timeline', 'Load over time', timeline(run, charts)),
     card('endpoints', 'Endpoints', endpoints(run)),
-    ...scenarioSections(run),
+    ...scenarioHtml(run),
     card('cpu', 'Where the CPU time went', cpu(run, flame, flameProblem)),
     card('memory', 'Memory, GC and event loop', memorySection(run, charts)),
     card('queries', 'Queries', querySection(run)),

@@ -5,7 +5,7 @@
 import type { RunRecord } from '../runRecord';
 import { card, chartBox, empty, loc, table } from './htmlParts';
 import { escapeHtml as h } from './markupEscape';
-import { eventLoopView, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, processesView, queriesView, scenarioViews } from './reportFormat';
+import { eventLoopView, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, processesView, queriesView } from './reportFormat';
 import type { ChartGeometry } from './svgCharts';
 
 const MiB = 1024 * 1024;
@@ -137,48 +137,4 @@ export function querySection(run: RunRecord): string {
     if (q.statements.length > 10) parts.push(`<p class="meta">${h(fmtNum(q.statements.length - 10))} more statements are in run.json.</p>`);
   }
   return parts.join('\n');
-}
-
-export function scenarioSections(run: RunRecord): string[] {
-  const { stress, spikeRecoveryMs, soak } = scenarioViews(run);
-  const out: string[] = [];
-  if (stress || run.scenario === 'stress') {
-    if (!stress || !stress.steps.length) {
-      out.push(card('stress', 'Stress ladder', empty('The stress ladder recorded no steps.')));
-    } else {
-      const summary = [
-        stress.maxSustainable ? `Maximum sustainable load: <b>${h(fmtNum(stress.maxSustainable.rps))} req/s</b> at ${h(fmtNum(stress.maxSustainable.connections))} connections` : 'No step met the budgets',
-        stress.breakingPoint ? `breaking point at ${h(fmtNum(stress.breakingPoint.connections))} connections` : 'no breaking point within the ladder',
-      ].join('; ');
-      out.push(
-        card(
-          'stress',
-          'Stress ladder',
-          `<p class="lead">${summary}.</p>` +
-            table(
-              [{ label: 'Connections', num: true }, { label: 'req/s', num: true }, { label: 'p95', num: true }, { label: 'Errors', num: true }],
-              stress.steps.map((s) => [fmtNum(s.connections), fmtNum(s.rps), fmtMs(s.p95), fmtPct(s.errorRate * 100)].map(h)),
-            ),
-        ),
-      );
-    }
-  }
-  if (spikeRecoveryMs !== null || run.scenario === 'spike') {
-    out.push(card('spike', 'Spike', spikeRecoveryMs === null ? empty('No recovery time was measured.') : `<p class="lead">Latency recovered ${h(fmtMs(spikeRecoveryMs))} after the spike ended.</p>`));
-  }
-  if (soak || run.scenario === 'soak') {
-    out.push(
-      card(
-        'soak',
-        'Endurance',
-        soak
-          ? table(
-              [{ label: 'p95 degradation', num: true }, { label: 'Throughput degradation', num: true }, { label: 'Heap growth', num: true }],
-              [[fmtPct(soak.p95DegradationPct), fmtPct(soak.throughputDegradationPct), fmtPct(soak.heapGrowthPct)].map(h)],
-            )
-          : empty('No endurance figures were measured.'),
-      ),
-    );
-  }
-  return out;
 }

@@ -3,8 +3,9 @@
 
 import type { RunRecord } from '../runRecord';
 import {
-  budgetCurrent, budgetMarginText, eventLoopView, fmtGiB, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, processesView, queriesView, scenarioViews,
+  budgetCurrent, budgetMarginText, eventLoopView, fmtGiB, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, processesView, queriesView,
 } from './reportFormat';
+import { scenarioMarkdown } from './scenarioReport';
 import { comparisonInputOf, comparisonMarkdown, type ComparisonInput } from './comparisonSection';
 
 /** Markdown table cells must not break the table or inject markup. */
@@ -74,7 +75,7 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
     out.push('_No load results: no request completed._');
   }
   out.push('');
-  out.push(...scenarios(run));
+  out.push(...scenarioMarkdown(run, mdCell));
 
   out.push('## Where the CPU time went', '');
   if (run.cpu && run.cpu.hotFunctions.length) {
@@ -124,40 +125,6 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
   const saved = ['`run.json`', run.cpu ? '`cpu.cpuprofile`' : '', run.heap?.profile ? '`heap.heapprofile`' : '', run.load ? '`latency.hdr`' : ''].filter(Boolean).join(', ');
   out.push('', `_Every figure above was measured in this run; the raw data (${saved}) is saved beside this report._`, '');
   return out.join('\n');
-}
-
-function scenarios(run: RunRecord): string[] {
-  const { stress, spikeRecoveryMs, soak } = scenarioViews(run);
-  const out: string[] = [];
-  if (stress || run.scenario === 'stress') {
-    out.push('## Stress ladder', '');
-    if (stress?.steps.length) {
-      out.push(
-        stress.maxSustainable ? `Maximum sustainable load: **${fmtNum(stress.maxSustainable.rps)} req/s** at ${fmtNum(stress.maxSustainable.connections)} connections.` : 'No step met the budgets.',
-        stress.breakingPoint ? `Breaking point: ${fmtNum(stress.breakingPoint.connections)} connections.` : 'No breaking point within the ladder.',
-        '',
-        '| Connections | req/s | p95 | Errors |',
-        '| ---: | ---: | ---: | ---: |',
-        ...stress.steps.map((s) => `| ${fmtNum(s.connections)} | ${fmtNum(s.rps)} | ${fmtMs(s.p95)} | ${fmtPct(s.errorRate * 100)} |`),
-      );
-    } else {
-      out.push('_The stress ladder recorded no steps._');
-    }
-    out.push('');
-  }
-  if (spikeRecoveryMs !== null || run.scenario === 'spike') {
-    out.push('## Spike', '', spikeRecoveryMs === null ? '_No recovery time was measured._' : `Latency recovered ${fmtMs(spikeRecoveryMs)} after the spike ended.`, '');
-  }
-  if (soak || run.scenario === 'soak') {
-    out.push('## Endurance', '');
-    out.push(
-      soak
-        ? `p95 degraded by ${fmtPct(soak.p95DegradationPct)}, throughput by ${fmtPct(soak.throughputDegradationPct)}; the heap grew ${fmtPct(soak.heapGrowthPct)}.`
-        : '_No endurance figures were measured._',
-      '',
-    );
-  }
-  return out;
 }
 
 function memory(run: RunRecord): string[] {

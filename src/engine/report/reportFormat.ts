@@ -1,6 +1,6 @@
 // What the Markdown and HTML reports share: how figures are written, and typed
 // views over the run-record sections that other stages fill in (GC, event
-// loop, queries, stress/spike/soak). A view is null when the section is absent
+// loop, queries; stress/spike/soak are in scenarioReport.ts). A view is null when the section is absent
 // or not shaped as CONTRACT.md says, so a report never prints a half-read figure.
 
 import { parseBudget } from '../analysis/budgets';
@@ -147,30 +147,6 @@ export function queriesView(run: RunRecord): QueriesView | null {
   }
   statements.sort((a, b) => b.totalMs - a.totalMs);
   return { total: q.total, totalMs: isNum(q.totalMs) ? q.totalMs : null, statements, nPlusOne };
-}
-
-export interface StressView {
-  steps: Array<{ connections: number; rps: number; p95: number; errorRate: number }>;
-  maxSustainable: { connections: number; rps: number } | null;
-  breakingPoint: { connections: number } | null;
-}
-
-/** The scenario sections: only present for the scenario that measures them. */
-export function scenarioViews(run: RunRecord): { stress: StressView | null; spikeRecoveryMs: number | null; soak: Record<'p95DegradationPct' | 'throughputDegradationPct' | 'heapGrowthPct', number> | null } {
-  const load = run.load as unknown;
-  if (!isObj(load)) return { stress: null, spikeRecoveryMs: null, soak: null };
-  let stress: StressView | null = null;
-  if (isObj(load.stress) && Array.isArray(load.stress.steps)) {
-    const steps = load.stress.steps.map((s) => nums(s, ['connections', 'rps', 'p95', 'errorRate'] as const)).filter((s): s is StressView['steps'][number] => s !== null);
-    stress = {
-      steps,
-      maxSustainable: nums(load.stress.maxSustainable, ['connections', 'rps'] as const),
-      breakingPoint: nums(load.stress.breakingPoint, ['connections'] as const),
-    };
-  }
-  const spikeRecoveryMs = isObj(load.spike) && isNum(load.spike.recoveryMs) ? load.spike.recoveryMs : null;
-  const soak = nums(load.soak, ['p95DegradationPct', 'throughputDegradationPct', 'heapGrowthPct'] as const);
-  return { stress, spikeRecoveryMs, soak };
 }
 
 export interface HeapView {

@@ -40,8 +40,8 @@ test('memory, GC, event loop, queries, N+1 and stress sections render from the r
   assert.ok(md.includes('| `SELECT id, name, email, city FROM customers WHERE id = ?` | GET /orders | `src/orders.js:19` | 25 | 61 ms | 147 |'));
   assert.ok(md.includes('| `SELECT id, name, email, city FROM customers WHERE id = ?` | 3,675 | 37 ms | 0.01 ms | 2.05 ms | `src/orders.js:19` |'));
   assert.ok(md.includes('## Stress ladder'));
-  assert.ok(md.includes('Maximum sustainable load: **150 req/s** at 10 connections.'));
-  assert.ok(md.includes('| 20 | 160 | 400 ms | 2.00% |'));
+  assert.ok(md.includes('Maximum sustainable load: **10 connections** (step 1 of 2), **150 req/s**.'));
+  assert.ok(md.includes('| 2 | 20 | 160 | – | 400 ms | 2.00% | – | – |'));
 });
 
 test('a run that did not complete says so in every section', () => {
