@@ -24,6 +24,7 @@ import { delay, resolveCommand, ServiceProcess } from './serviceProcess';
 import { evaluateBudgets, validateBudgets } from './analysis/budgets';
 import { renderMarkdown } from './report/markdownReport';
 import { renderHtml } from './report/htmlReport';
+import { Redactor, secretValues } from './redact';
 import { compareWithPinnedBaseline } from './report/baselineComparison';
 import { StagedRun, newRunId } from './store/runStore';
 import { pruneRuns } from './store/retention';
@@ -91,6 +92,9 @@ export class BenchmarkRun {
     const isNode = path.basename(config.service.command).replace(/\.exe$/, '') === 'node';
     const inspectFlag = '--inspect=127.0.0.1:0';
     const env: NodeJS.ProcessEnv = { ...process.env, ...config.service.env, PORT: String(port) };
+    // Secrets (secret-named env values, URL passwords, secret query values and flags)
+    // never reach the run folder or the progress lines: see redact.ts.
+    const redactor = new Redactor(secretValues(env));
     // `node` gets the flag directly; anything else (npm, a script) gets it through
     // NODE_OPTIONS and the last process to announce an inspector before readiness is used.
     const nodeOptions = [env.NODE_OPTIONS, isNode || backend ? '' : inspectFlag];
@@ -131,7 +135,7 @@ export class BenchmarkRun {
     const internal = new CancellationSource();
     const sub = token.onCancelled((reason) => internal.cancel(reason));
 
-    this.phase('starting', `Starting ${config.service.command} ${config.service.args.join(' ')} on port ${port}`);
+    this.phase('starting', redactor.text(`Starting ${config.service.command} ${config.service.args.join(' ')} on port ${port}`));
     let staged: StagedRun;
     try {
       staged = StagedRun.create(this.options.runsDir, runId);
@@ -290,7 +294,7 @@ export class BenchmarkRun {
     if (readyMs === null) {
       staged.discard();
       if (status === 'cancelled') return { status, runDir: null, record: null, error: errorMessage };
-      throw new HotpathError(errorMessage ?? 'The service did not start.');
+      throw new HotpathError(redactor.text(errorMessage ?? 'The service did not start.'));
     }
 
     this.phase('analyzing', 'Analysing the profile');
@@ -360,13 +364,15 @@ export class BenchmarkRun {
     // A pinned baseline is compared now, so report.md and run.json carry it (never fails the run).
     const comparison = compareWithPinnedBaseline(this.options.runsDir, record, staged.dir);
     if (comparison) record.comparison = comparison;
+    redactor.inPlace(record);
+    redactor.file(staged.file('service.log'));
     staged.writeFile('report.md', renderMarkdown(record));
     staged.writeFile('report.html', renderHtml(record, { cpuProfile: mergedProfile }));
     const runDir = staged.commit(record);
     // store.keepRuns: the oldest runs beyond it go (never this one, the baseline or a damaged run); never throws.
     if (config.store.keepRuns !== null) pruneRuns(this.options.runsDir, { keep: config.store.keepRuns, protect: [runId] });
     this.phase('saved', `Saved ${runDir}`);
-    return { status, runDir, record, error: errorMessage };
+    return { status, runDir, record, error: errorMessage === null ? null : redactor.text(errorMessage) };
   }
 
   private addProbeData(record: RunRecord, data: ReturnType<ProbeCollector['finish']>): void {
