@@ -6,6 +6,7 @@ import type { HotFunction, HotLine, CpuSummary } from './cpu/cpuProfileModel';
 import type { CollectedData, EventLoopSummary, ProcessSummary } from './collect/probeCollector';
 import type { GcSummary } from './analysis/gcStats';
 import type { HeapGrowth } from './analysis/memoryGrowth';
+import type { RecordScore } from './analysis/score';
 import type { ClinicRecord, ProfilerRecord } from './backends/backend';
 import type { RunComparison } from './report/baselineComparison';
 
@@ -82,6 +83,8 @@ export interface RunRecord {
         buckets: CpuSummary['buckets'];
         hotFunctions: HotFunction[];
         hotLines: HotLine[];
+        /** Run time (ms since the start) of the profile's startTime; absent for profiles not on the run's clock (0x, Clinic). */
+        startT?: number;
       }
     | null;
   /** Every process that loaded the probe: the service and its children or workers. */
@@ -97,6 +100,12 @@ export interface RunRecord {
   queries: CollectedData['queries'];
   budgets: BudgetResult[];
   findings: Finding[];
+  /**
+   * The 0–100 score (docs/score.md) with each component: weight, share, value,
+   * points and why, and the components left out for lack of data. Present on
+   * completed runs (passed or failed); reports render it when present.
+   */
+  score?: RecordScore;
   /** Present when profile.backend is 0x or Clinic.js: the tool, its version and the files it left. */
   profiler?: ProfilerRecord;
   /** Clinic.js runs: Doctor's verdict, Heap Profiler's allocation hotspots, the HTML report. */

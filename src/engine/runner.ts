@@ -22,6 +22,10 @@ import { RunEvent, RunPhase } from './runEvents';
 import { RunRecord, RunStatus } from './runRecord';
 import { delay, resolveCommand, ServiceProcess } from './serviceProcess';
 import { evaluateBudgets, validateBudgets } from './analysis/budgets';
+import { findHotPath, hotPathFinding } from './analysis/hotPath';
+import { runFindings } from './analysis/runFindings';
+import { scoreRecord, scoreRun } from './analysis/score';
+import { ProfileClock, profileStartT, readProfileClock } from './cpu/profileClock';
 import { renderMarkdown } from './report/markdownReport';
 import { renderHtml } from './report/htmlReport';
 import { Redactor, secretValues } from './redact';
@@ -127,6 +131,7 @@ export class BenchmarkRun {
     let load: LoadResult | null = null;
     let slices: CpuProfile[] = [];
     let heapProfile: unknown = null;
+    let profileClock: ProfileClock | null = null;
     let client: InspectorClient | null = null;
     let profiler: CpuProfiler | null = null;
     let backendResult: BackendResult | null = null;
@@ -223,6 +228,7 @@ export class BenchmarkRun {
         }
       }
       if (client && config.profile.cpu) {
+        profileClock = await readProfileClock(client);
         profiler = new CpuProfiler(client, config.profile.samplingIntervalMicros, config.profile.sliceSeconds * 1000);
         profiler.onSlice.event((s) =>
           this.onEvent.fire({ type: 'cpuSlice', index: s.index, samples: s.profile.samples.length, t: this.t(), profile: s.profile }),
@@ -320,6 +326,7 @@ export class BenchmarkRun {
     };
     let mergedProfile: CpuProfile | null = null;
     const importedProfile = backendResult?.cpuProfile ?? null;
+    const locate = { root: loaded.root, sourceMaps, instrumentationFiles: probePath ? [path.resolve(probePath)] : [] };
     if (slices.length || importedProfile) {
       const merged = (mergedProfile = importedProfile ?? mergeProfiles(slices));
       staged.writeFile('cpu.cpuprofile', JSON.stringify(merged));
@@ -334,15 +341,10 @@ export class BenchmarkRun {
         hotFunctions: summary.hotFunctions,
         hotLines: summary.hotLines,
       };
-      const top = summary.hotFunctions.find((f) => f.category === 'user');
-      if (top) {
-        record.findings.push({
-          kind: 'hot-path',
-          severity: 'info',
-          message: `${top.name} is the hottest function in your code: ${top.selfPct}% of busy CPU time in itself, ${top.totalPct}% including what it calls.`,
-          location: { file: top.file, line: top.line, column: top.column },
-        });
-      }
+      // Only the inspector's own slices are on the run's clock (0x and Clinic profiles are not).
+      if (!importedProfile && profileClock) record.cpu.startT = profileStartT(merged, profileClock, this.clockStart);
+      const hotPath = hotPathFinding(findHotPath(merged, locate));
+      if (hotPath) record.findings.push(hotPath);
     }
     if (backendResult) {
       record.profiler = backendResult.profiler;
@@ -356,11 +358,14 @@ export class BenchmarkRun {
       staged.writeFile('heap.heapprofile', JSON.stringify(heapProfile));
       record.heap = { ...(record.heap ?? { timeline: [], growthPct: null }), profile: 'heap.heapprofile' };
     }
+    const cpuOnClock = mergedProfile && record.cpu?.startT !== undefined ? { profile: mergedProfile, startT: record.cpu.startT } : null;
+    record.findings.push(...runFindings(record, config.analysis, { cpu: cpuOnClock, heapProfile }, locate));
     if (status === 'passed') {
       // The full latency histogram, so any k6 percentile (p(99.9)), min and the exact avg can be judged.
       record.budgets = evaluateBudgets(config.budgets, record, { latencyHdr: load?.histogram ?? null });
       if (record.budgets.some((b) => !b.passed)) record.status = status = 'failed';
     }
+    if (status === 'passed' || status === 'failed') record.score = scoreRecord(scoreRun(record));
     // A pinned baseline is compared now, so report.md and run.json carry it (never fails the run).
     const comparison = compareWithPinnedBaseline(this.options.runsDir, record, staged.dir);
     if (comparison) record.comparison = comparison;

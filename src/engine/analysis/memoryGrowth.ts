@@ -44,7 +44,8 @@ export function heapGrowth(samples: MemorySample[], windows = 20): HeapGrowth | 
   const start = fit.intercept + fit.slope * (points[0].t / 1000);
   const end = fit.intercept + fit.slope * (points[points.length - 1].t / 1000);
   return {
-    growthPct: start > 0 ? round(((end - start) / start) * 100) : 0,
+    // A heap that starts near empty can put the fitted start at or below zero: the first trough measured is the base then.
+    growthPct: start > 0 ? round(((end - start) / start) * 100) : points[0].heapUsed > 0 ? round(((end - start) / points[0].heapUsed) * 100) : 0,
     slopeBytesPerSec: round(fit.slope, 0),
     r2: round(fit.r2, 3),
     points: points.length,

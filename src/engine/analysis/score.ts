@@ -129,3 +129,15 @@ export function scoreRun(run: RunRecord): RunScore {
   const score = total ? Math.round(present.reduce((s, c) => s + (c.weight / total) * c.points, 0)) : null;
   return { score, components, omitted };
 }
+
+/** run.json `score`: the value and every component, so a report can show where the number came from. */
+export interface RecordScore {
+  /** 0–100, or null when no component had data. */
+  value: number | null;
+  components: ScoreComponent[];
+  omitted: RunScore['omitted'];
+}
+
+export function scoreRecord(s: RunScore): RecordScore {
+  return { value: s.score, components: s.components, omitted: s.omitted };
+}
