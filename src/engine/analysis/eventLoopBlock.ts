@@ -82,8 +82,18 @@ export function codeInWindows(profile: CpuProfile, profileStartT: number, window
     for (const p of path) ownerOf.set(p, found);
     return found;
   };
-  const sorted = [...windows].sort((a, b) => a.startT - b.startT);
-  const inWindow = (t: number) => sorted.some((w) => t >= w.startT && t < w.endT);
+  // Overlapping windows merged, then walked with the (time-ordered) samples: linear in both.
+  const merged: TimeWindow[] = [];
+  for (const w of [...windows].sort((a, b) => a.startT - b.startT)) {
+    const last = merged[merged.length - 1];
+    if (last && w.startT <= last.endT) last.endT = Math.max(last.endT, w.endT);
+    else merged.push({ ...w });
+  }
+  let wi = 0;
+  const inWindow = (t: number) => {
+    while (wi < merged.length && merged[wi].endT <= t) wi++;
+    return wi < merged.length && t >= merged[wi].startT;
+  };
   const usBy = new Map<string, { node: ProfileNode; us: number }>();
   let busyUs = 0;
   let ts = profile.startTime;

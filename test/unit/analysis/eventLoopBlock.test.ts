@@ -52,3 +52,12 @@ test('event-loop-block without a CPU profile still fires, with no location', () 
   assert.equal(f.location, null);
   assert.equal(f.frames, undefined);
 });
+
+test('overlapping blocked windows count each sample once', () => {
+  const once = codeInWindows(profile, 0, [{ startT: 2000, endT: 3000 }], { root: ROOT });
+  const overlapping = codeInWindows(profile, 0, [{ startT: 2500, endT: 3000 }, { startT: 2000, endT: 2800 }, { startT: 2100, endT: 2200 }], { root: ROOT });
+  assert.deepEqual(overlapping, once);
+  // two apart: 2000–2100 (blockTheLoop) and 3500–3600 (render)
+  const apart = codeInWindows(profile, 0, [{ startT: 3500, endT: 3600 }, { startT: 2000, endT: 2100 }], { root: ROOT });
+  assert.deepEqual(apart.culprits.map((c) => [c.name, c.ms]), [['blockTheLoop', 100], ['render', 100]]);
+});
