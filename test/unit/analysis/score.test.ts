@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { linearPoints, scoreRun } from '../../../src/engine/analysis/score';
+import { linearPoints, scoreRecord, scoreRun } from '../../../src/engine/analysis/score';
+import { schemaErrors } from '../store/runSchemaCheck';
 import type { RunRecord } from '../../../src/engine/runRecord';
 
 const repoRoot = process.env.HOTPATH_REPO_ROOT ?? path.resolve(__dirname, '../../../..');
@@ -63,4 +64,14 @@ test('a bad run scores low, and each cause shows', () => {
   assert.equal(points['heap growth'], 0);
   assert.equal(points['N+1 query patterns'], 50);
   assert.ok(s.score! < 25, `score ${s.score}`);
+});
+
+test('run.json score: the value, every component and the omitted ones, valid against the schema', () => {
+  const stored = scoreRecord(scoreRun(recorded));
+  assert.equal(stored.value, 62);
+  assert.deepEqual(stored.components.map((c) => c.name), ['latency vs budget', 'error rate', 'event-loop delay p99', 'GC pause share', 'N+1 query patterns']);
+  assert.deepEqual(stored.omitted.map((o) => o.name), ['heap growth']);
+  assert.deepEqual(schemaErrors({ ...recorded, score: stored }), []);
+  assert.notDeepEqual(schemaErrors({ ...recorded, score: { ...stored, value: 101 } }), [], 'a score over 100 does not validate');
+  assert.notDeepEqual(schemaErrors({ ...recorded, score: { value: 50 } }), [], 'components are required');
 });
