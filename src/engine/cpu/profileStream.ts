@@ -1,0 +1,694 @@
+// Reads a `.cpuprofile` from a byte stream into a ProfileTable without ever
+// holding the file's text or an object per node: a JSON tokenizer over the
+// bytes feeds a builder that knows the profile's shape (call frames interned,
+// nodes, samples and time deltas into typed arrays). Memory grows with the
+// nodes and samples; a string is kept only when the profile needs it
+// (function names, URLs, keys) and never beyond `maxStringBytes`.
+//
+// Any malformed input stops the read with one sentence naming the file and
+// the byte offset where it went wrong.
+
+import * as fs from 'fs';
+import { FrameTable, Growable, idLookup, int32s, float64s, treeProblem, type ProfileTable } from './profileTable';
+
+export interface StreamLimits {
+  /** Longest string kept (a function name or URL), in bytes. */
+  maxStringBytes?: number;
+  /** Deepest nesting of arrays and objects. */
+  maxDepth?: number;
+}
+
+export class ProfileFormatError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+    this.name = 'ProfileFormatError';
+  }
+}
+
+// Tokenizer states.
+const VALUE = 0; // a value (after ':' or ',' in an array)
+const VALUE_OR_END = 1; // after '['
+const KEY = 2; // after ',' in an object
+const KEY_OR_END = 3; // after '{'
+const COLON = 4;
+const COMMA_OR_END = 5; // after a value
+const STRING = 6;
+const ESCAPE = 7;
+const UNICODE = 8;
+const NUMBER = 9;
+const LITERAL = 10;
+const DONE = 11;
+
+// Roles of containers.
+const R_ROOT = 1;
+const R_NODES = 2;
+const R_NODE = 3;
+const R_FRAME = 4;
+const R_CHILDREN = 5;
+const R_TICKS = 6;
+const R_TICK = 7;
+const R_SAMPLES = 8;
+const R_DELTAS = 9;
+const R_SKIP = 10;
+
+// What the next value of an object is.
+const F_SKIP = 0;
+const F_NODES = 1;
+const F_SAMPLES = 2;
+const F_DELTAS = 3;
+const F_START = 4;
+const F_END = 5;
+const F_ID = 6;
+const F_FRAME = 7;
+const F_HITS = 8;
+const F_CHILDREN = 9;
+const F_TICKS = 10;
+const F_FN = 11;
+const F_URL = 12;
+const F_LINE = 13;
+const F_COLUMN = 14;
+const F_TICK_LINE = 15;
+const F_TICK_TICKS = 16;
+
+const ROOT_KEYS: Record<string, number> = { nodes: F_NODES, samples: F_SAMPLES, timeDeltas: F_DELTAS, startTime: F_START, endTime: F_END };
+const NODE_KEYS: Record<string, number> = { id: F_ID, callFrame: F_FRAME, hitCount: F_HITS, children: F_CHILDREN, positionTicks: F_TICKS };
+const FRAME_KEYS: Record<string, number> = { functionName: F_FN, url: F_URL, lineNumber: F_LINE, columnNumber: F_COLUMN };
+const TICK_KEYS: Record<string, number> = { line: F_TICK_LINE, ticks: F_TICK_TICKS };
+
+const FIELD_NAMES = ['', '"nodes"', '"samples"', '"timeDeltas"', '"startTime"', '"endTime"', 'a node\'s "id"', 'a node\'s "callFrame"', 'a node\'s "hitCount"', 'a node\'s "children"', 'a node\'s "positionTicks"', '"callFrame.functionName"', '"callFrame.url"', '"callFrame.lineNumber"', '"callFrame.columnNumber"', 'a position tick\'s "line"', 'a position tick\'s "ticks"'];
+const FIELD_KIND = ['', 'an array', 'an array', 'an array', 'a number', 'a number', 'an integer', 'an object', 'a number', 'an array', 'an array', 'a string', 'a string', 'a number', 'a number', 'a number', 'a number'];
+
+const NUMBER_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+const MAX_NUMBER_CHARS = 64;
+
+const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+
+export class ProfileStreamParser {
+  private readonly maxString: number;
+  private readonly maxDepth: number;
+  private base = 0; // offset of the current chunk in the file
+
+  // Tokenizer.
+  private state = VALUE;
+  private depth = 0;
+  private readonly kinds: Uint8Array; // 1 object, 2 array
+  private readonly roles: Uint8Array;
+  private strIsKey = false;
+  private strKeep = false;
+  private strEscaped = false;
+  private strStart = 0; // offset in the file where the string's content starts
+  private strParts: Buffer[] = [];
+  private strBytes = 0;
+  private unicodeLeft = 0;
+  private numSimple = true;
+  private numValue = 0;
+  private numDigits = 0;
+  private numNegative = false;
+  private numCarry = '';
+  private numZeroLead = false;
+  private numStart = 0;
+  private literal = '';
+  private literalAt = 0;
+  private literalStart = 0;
+  private bom = true;
+
+  // Builder.
+  private field = F_SKIP;
+  private rootSeen = 0;
+  private readonly frames = new FrameTable();
+  private readonly nodeId = int32s();
+  private readonly nodeFrame = int32s();
+  private readonly nodeOffset = float64s();
+  private readonly childStart = int32s();
+  private readonly childCount = int32s();
+  private readonly childIds = int32s();
+  private readonly tickStart = int32s();
+  private readonly tickLength = int32s();
+  private readonly tickLine = float64s();
+  private readonly tickCount = float64s();
+  private readonly samples = int32s(1 << 16);
+  private deltasInt: Growable<Int32Array> | null = int32s(1 << 16);
+  private deltasFloat: Growable<Float64Array> | null = null;
+  private lookup: ((id: number) => number) | null = null;
+  private samplesResolved = false;
+  private samplesOffset = -1;
+  private startTime = 0;
+  private endTime = 0;
+  // The node being read.
+  private nSeen = 0;
+  private nId = 0;
+  private nFrame = -1;
+  private nStart = 0;
+  private fSeen = 0;
+  private fName = '';
+  private fUrl = '';
+  private fLine = 0;
+  private fColumn = 0;
+  private tSeen = 0;
+  private tLine = 0;
+  private tTicks = 0;
+
+  constructor(
+    private readonly name: string,
+    limits: StreamLimits = {},
+  ) {
+    this.maxString = limits.maxStringBytes ?? 1 << 20;
+    this.maxDepth = limits.maxDepth ?? 64;
+    this.kinds = new Uint8Array(this.maxDepth + 2);
+    this.roles = new Uint8Array(this.maxDepth + 2);
+  }
+
+  private fail(offset: number, what: string): never {
+    throw new ProfileFormatError(`${this.name} is not a valid CPU profile at byte ${offset}: ${what}.`, offset);
+  }
+
+  write(chunk: Buffer): void {
+    const n = chunk.length;
+    let i = 0;
+    if (this.bom && n > 0) {
+      this.bom = false;
+      if (n >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    }
+    let state = this.state;
+    while (i < n) {
+      let c = chunk[i];
+      switch (state) {
+        case NUMBER: {
+          let simple = this.numSimple;
+          let v = this.numValue;
+          let digits = this.numDigits;
+          const from = i;
+          while (i < n) {
+            c = chunk[i];
+            if (c >= 0x30 && c <= 0x39) {
+              if (digits === 0 && c === 0x30) this.numZeroLead = true;
+              v = v * 10 + (c - 0x30);
+              digits++;
+            } else if (c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d) simple = false;
+            else break;
+            i++;
+          }
+          this.numSimple = simple;
+          this.numValue = v;
+          this.numDigits = digits;
+          if (i === n) {
+            this.numCarry += chunk.toString('latin1', from, i);
+            if (this.numCarry.length > MAX_NUMBER_CHARS) this.fail(this.numStart, 'a number longer than 64 characters');
+            break;
+          }
+          this.finishNumber(chunk, from, i);
+          state = COMMA_OR_END;
+          continue;
+        }
+        case STRING: {
+          const from = i;
+          while (i < n) {
+            c = chunk[i];
+            if (c === 0x22 || c === 0x5c || c < 0x20) break;
+            i++;
+          }
+          if (i === n) {
+            this.keepPart(chunk, from, i);
+            break;
+          }
+          if (c === 0x22) {
+            this.keepPart(chunk, from, i);
+            i++;
+            this.finishString();
+            state = this.strIsKey ? COLON : COMMA_OR_END;
+            continue;
+          }
+          if (c === 0x5c) {
+            this.keepPart(chunk, from, i + 1);
+            this.strEscaped = true;
+            state = ESCAPE;
+            i++;
+            continue;
+          }
+          this.fail(this.base + i, 'a control character inside a string');
+        }
+        // eslint-disable-next-line no-fallthrough
+        case ESCAPE:
+          if (c === 0x75 /* u */) {
+            state = UNICODE;
+            this.unicodeLeft = 4;
+          } else if (c === 0x22 || c === 0x5c || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) state = STRING;
+          else this.fail(this.base + i, `an invalid escape "\\${String.fromCharCode(c)}" in a string`);
+          this.keepPart(chunk, i, i + 1);
+          i++;
+          continue;
+        case UNICODE:
+          if (!isHex(c)) this.fail(this.base + i, 'an invalid \\u escape in a string');
+          this.keepPart(chunk, i, i + 1);
+          i++;
+          if (--this.unicodeLeft === 0) state = STRING;
+          continue;
+        case LITERAL:
+          if (c !== this.literal.charCodeAt(this.literalAt)) this.fail(this.base + i, `an unexpected character ${JSON.stringify(String.fromCharCode(c))}`);
+          i++;
+          if (++this.literalAt === this.literal.length) {
+            this.onLiteral(this.literal, this.literalStart);
+            state = COMMA_OR_END;
+          }
+          continue;
+        default: {
+          if (isWhitespace(c)) {
+            i++;
+            continue;
+          }
+          const at = this.base + i;
+          switch (state) {
+            case VALUE:
+            case VALUE_OR_END:
+              if (c === 0x5d /* ] */ && state === VALUE_OR_END) {
+                this.close(2, at);
+                state = this.depth === 0 ? DONE : COMMA_OR_END;
+                i++;
+                continue;
+              }
+              if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+                const kind = c === 0x7b ? 1 : 2;
+                this.open(kind, at);
+                state = kind === 1 ? KEY_OR_END : VALUE_OR_END;
+                i++;
+                continue;
+              }
+              if (c === 0x22) {
+                this.beginString(false, at);
+                state = STRING;
+                i++;
+                continue;
+              }
+              if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+                this.numSimple = true;
+                this.numValue = 0;
+                this.numDigits = 0;
+                this.numNegative = c === 0x2d;
+                this.numCarry = '';
+                this.numZeroLead = false;
+                this.numStart = at;
+                if (this.numNegative) {
+                  this.numCarry = '-';
+                  i++;
+                }
+                state = NUMBER;
+                continue;
+              }
+              if (c === 0x74 || c === 0x66 || c === 0x6e) {
+                this.literal = c === 0x74 ? 'true' : c === 0x66 ? 'false' : 'null';
+                this.literalAt = 1;
+                this.literalStart = at;
+                state = LITERAL;
+                i++;
+                continue;
+              }
+              this.fail(at, `expected a value, found ${JSON.stringify(String.fromCharCode(c))}`);
+            // eslint-disable-next-line no-fallthrough
+            case KEY:
+            case KEY_OR_END:
+              if (c === 0x7d /* } */ && state === KEY_OR_END) {
+                this.close(1, at);
+                state = this.depth === 0 ? DONE : COMMA_OR_END;
+                i++;
+                continue;
+              }
+              if (c !== 0x22) this.fail(at, `expected a key in double quotes, found ${JSON.stringify(String.fromCharCode(c))}`);
+              this.beginString(true, at);
+              state = STRING;
+              i++;
+              continue;
+            case COLON:
+              if (c !== 0x3a) this.fail(at, `expected ":" after a key, found ${JSON.stringify(String.fromCharCode(c))}`);
+              state = VALUE;
+              i++;
+              continue;
+            case COMMA_OR_END: {
+              const kind = this.kinds[this.depth];
+              if (c === 0x2c) {
+                state = kind === 1 ? KEY : VALUE;
+                i++;
+                continue;
+              }
+              if ((c === 0x7d && kind === 1) || (c === 0x5d && kind === 2)) {
+                this.close(kind, at);
+                state = this.depth === 0 ? DONE : COMMA_OR_END;
+                i++;
+                continue;
+              }
+              this.fail(at, `expected "," or "${kind === 1 ? '}' : ']'}", found ${JSON.stringify(String.fromCharCode(c))}`);
+            }
+            // eslint-disable-next-line no-fallthrough
+            case DONE:
+              this.fail(at, 'there is more after the end of the profile');
+          }
+        }
+      }
+    }
+    this.state = state;
+    this.base += n;
+  }
+
+  /** The table, once the whole file has been written. */
+  end(): ProfileTable {
+    if (this.state === NUMBER && this.depth === 0) this.fail(this.numStart, 'not a CPU profile (the file is a number, not a JSON object)');
+    if (this.state !== DONE) {
+      this.fail(this.base, this.base === 0 ? 'the file is empty' : 'the file ends early (is it truncated?)');
+    }
+    const nodeCount = this.nodeId.length;
+    const nodeId = this.nodeId.view();
+    const nodeOffset = this.nodeOffset.view();
+    const lookup = this.lookup ?? idLookup(nodeId, nodeCount);
+    const childIndex = this.childIds.view();
+    const childStart = this.childStart.view();
+    const childCount = this.childCount.view();
+    for (let i = 0; i < nodeCount; i++) {
+      for (let k = childStart[i], e = k + childCount[i]; k < e; k++) {
+        const c = lookup(childIndex[k]);
+        if (c < 0) this.fail(nodeOffset[i], `node ${nodeId[i]} lists child ${childIndex[k]}, which is not a node`);
+        childIndex[k] = c;
+      }
+    }
+    const problem = treeProblem({ nodeCount, nodeId, childStart, childCount, childIndex });
+    if (problem) {
+      const id = Number(/node (-?\d+)/.exec(problem)?.[1]);
+      this.fail(nodeOffset[Math.max(0, lookup(id))] ?? 0, problem);
+    }
+    const samples = this.samples.view();
+    if (!this.samplesResolved) {
+      for (let i = 0; i < samples.length; i++) {
+        const s = lookup(samples[i]);
+        if (s < 0) this.fail(this.samplesOffset, `samples[${i}] is ${samples[i]}, which is not a node id (the samples array starts at this byte)`);
+        samples[i] = s;
+      }
+    }
+    return {
+      frames: this.frames.frames,
+      nodeCount,
+      nodeId,
+      nodeFrame: this.nodeFrame.view(),
+      childStart,
+      childCount,
+      childIndex,
+      tickStart: this.tickStart.view(),
+      tickLength: this.tickLength.view(),
+      tickLine: this.tickLine.view(),
+      tickCount: this.tickCount.view(),
+      samples,
+      timeDeltas: this.deltasFloat ? this.deltasFloat.view() : this.deltasInt!.view(),
+      sampleCount: samples.length,
+      startTime: this.startTime,
+      endTime: this.endTime,
+    };
+  }
+
+  // ---- strings and numbers --------------------------------------------------
+
+  private beginString(isKey: boolean, at: number): void {
+    this.strIsKey = isKey;
+    this.strEscaped = false;
+    this.strParts = [];
+    this.strBytes = 0;
+    this.strStart = at;
+    this.notAnObject(at);
+    const role = this.roles[this.depth];
+    if (isKey) this.strKeep = role !== R_SKIP;
+    else if (this.kinds[this.depth] === 2) {
+      if (role !== R_SKIP) this.wrongType(at, 'a string');
+      this.strKeep = false;
+    } else {
+      const f = this.field;
+      if (f === F_FN || f === F_URL) this.strKeep = true;
+      else if (f === F_SKIP) this.strKeep = false;
+      else this.wrongType(at, 'a string');
+    }
+  }
+
+  private keepPart(chunk: Buffer, from: number, to: number): void {
+    if (!this.strKeep || to <= from) return;
+    this.strBytes += to - from;
+    if (this.strBytes > this.maxString) {
+      this.fail(this.strStart, `a string longer than ${this.maxString} bytes (a hostile or damaged file?)`);
+    }
+    this.strParts.push(chunk.subarray(from, to));
+  }
+
+  private finishString(): void {
+    if (!this.strKeep) return;
+    const raw = this.strParts.length === 1 ? this.strParts[0] : Buffer.concat(this.strParts);
+    this.strParts = [];
+    let s = raw.toString('utf8');
+    if (this.strEscaped) s = JSON.parse(`"${s}"`) as string;
+    if (this.strIsKey) this.onKey(s);
+    else if (this.field === F_FN) {
+      this.fName = s;
+      this.fSeen |= 1;
+    } else {
+      this.fUrl = s;
+      this.fSeen |= 2;
+    }
+  }
+
+  private finishNumber(chunk: Buffer, from: number, to: number): void {
+    let v: number;
+    if (this.numSimple && this.numDigits > 0 && this.numDigits <= 15) {
+      // A leading zero is not JSON ("01"); "0" and "-0" are.
+      if (this.numDigits > 1 && this.numZeroLead) this.fail(this.numStart, 'a number with a leading zero, which JSON does not allow');
+      v = this.numNegative ? -this.numValue : this.numValue;
+    } else {
+      const text = this.numCarry + chunk.toString('latin1', from, to);
+      if (text.length > MAX_NUMBER_CHARS) this.fail(this.numStart, 'a number longer than 64 characters');
+      if (!NUMBER_TEXT.test(text)) this.fail(this.numStart, `${JSON.stringify(text)} is not a JSON number`);
+      v = Number(text);
+    }
+    this.onNumber(v, this.numStart);
+  }
+
+  // ---- the profile's shape --------------------------------------------------
+
+  private wrongType(at: number, found: string): never {
+    const role = this.roles[this.depth];
+    if (this.kinds[this.depth] === 2) {
+      const where = role === R_NODES ? '"nodes" holds' : role === R_TICKS ? '"positionTicks" holds' : role === R_SAMPLES ? '"samples" holds' : role === R_DELTAS ? '"timeDeltas" holds' : role === R_CHILDREN ? 'a node\'s "children" holds' : 'found';
+      const want = role === R_NODES || role === R_TICKS ? 'objects' : role === R_SAMPLES || role === R_CHILDREN ? 'node ids' : 'numbers';
+      this.fail(at, `${where} ${found} where it should hold ${want}`);
+    }
+    this.fail(at, `${FIELD_NAMES[this.field]} is ${found}, not ${FIELD_KIND[this.field]}`);
+  }
+
+  private open(kind: number, at: number): void {
+    const parent = this.roles[this.depth];
+    let role = R_SKIP;
+    if (this.depth === 0) {
+      if (kind !== 1) this.fail(at, 'not a CPU profile (the file is not a JSON object)');
+      role = R_ROOT;
+    } else if (parent === R_SKIP) role = R_SKIP;
+    else if (this.kinds[this.depth] === 2) {
+      if (parent === R_NODES && kind === 1) role = R_NODE;
+      else if (parent === R_TICKS && kind === 1) role = R_TICK;
+      else this.wrongType(at, kind === 1 ? 'an object' : 'an array');
+    } else {
+      const f = this.field;
+      if (f === F_SKIP) role = R_SKIP;
+      else if (kind === 2 && f === F_NODES) role = R_NODES;
+      else if (kind === 2 && f === F_SAMPLES) role = R_SAMPLES;
+      else if (kind === 2 && f === F_DELTAS) role = R_DELTAS;
+      else if (kind === 1 && f === F_FRAME) role = R_FRAME;
+      else if (kind === 2 && f === F_CHILDREN) role = R_CHILDREN;
+      else if (kind === 2 && f === F_TICKS) role = R_TICKS;
+      else this.wrongType(at, kind === 1 ? 'an object' : 'an array');
+    }
+    if (this.depth >= this.maxDepth) this.fail(at, `arrays and objects nested more than ${this.maxDepth} deep`);
+    this.depth++;
+    this.kinds[this.depth] = kind;
+    this.roles[this.depth] = role;
+    switch (role) {
+      case R_NODE:
+        this.nSeen = 0;
+        this.nStart = at;
+        this.nFrame = -1;
+        this.childStart.push(this.childIds.length);
+        this.tickStart.push(this.tickLine.length);
+        break;
+      case R_FRAME:
+        this.fSeen = 0;
+        break;
+      case R_TICK:
+        this.tSeen = 0;
+        break;
+      case R_SAMPLES:
+        this.samplesOffset = at;
+        this.samplesResolved = this.lookup !== null;
+        break;
+      case R_NODES:
+        if (this.nodeId.length > 0) this.fail(at, 'a second "nodes" array');
+        break;
+    }
+  }
+
+  private close(kind: number, at: number): void {
+    const role = this.roles[this.depth];
+    this.depth--;
+    switch (role) {
+      case R_NODE: {
+        if (!(this.nSeen & 1)) this.fail(this.nStart, 'a node has no "id"');
+        if (this.nFrame < 0) this.fail(this.nStart, `node ${this.nId} has no "callFrame"`);
+        this.nodeId.push(this.nId);
+        this.nodeFrame.push(this.nFrame);
+        this.nodeOffset.push(this.nStart);
+        this.childCount.push(this.childIds.length - this.childStart.data[this.childStart.length - 1]);
+        this.tickLength.push(this.tickLine.length - this.tickStart.data[this.tickStart.length - 1]);
+        break;
+      }
+      case R_FRAME: {
+        const missing = !(this.fSeen & 1) ? 'functionName' : !(this.fSeen & 2) ? 'url' : !(this.fSeen & 4) ? 'lineNumber' : !(this.fSeen & 8) ? 'columnNumber' : '';
+        if (missing) this.fail(at, `a node's callFrame has no "${missing}"`);
+        this.nFrame = this.frames.intern(this.fName, this.fUrl, this.fLine, this.fColumn);
+        break;
+      }
+      case R_TICK:
+        if ((this.tSeen & 3) !== 3) this.fail(at, 'a position tick lacks "line" or "ticks"');
+        this.tickLine.push(this.tLine);
+        this.tickCount.push(this.tTicks);
+        break;
+      case R_NODES: {
+        const ids = this.nodeId.view();
+        const seen = idLookup(ids, ids.length);
+        for (let i = 0; i < ids.length; i++) {
+          if (seen(ids[i]) !== i) this.fail(this.nodeOffset.data[i], `node id ${ids[i]} appears twice`);
+        }
+        this.lookup = seen;
+        break;
+      }
+      case R_ROOT:
+        if ((this.rootSeen & 7) !== 7) this.fail(at, 'not a CPU profile (expected "nodes", "samples" and "timeDeltas" arrays)');
+        break;
+    }
+    void kind;
+  }
+
+  private onKey(key: string): void {
+    const role = this.roles[this.depth];
+    const table = role === R_ROOT ? ROOT_KEYS : role === R_NODE ? NODE_KEYS : role === R_FRAME ? FRAME_KEYS : role === R_TICK ? TICK_KEYS : null;
+    const f = table && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : F_SKIP;
+    if (role === R_ROOT && f !== F_SKIP) {
+      // nodes 1, samples 2, timeDeltas 4, startTime 8, endTime 16
+      const bit = 1 << (f - 1);
+      if (this.rootSeen & bit) this.fail(this.strStart, `the key "${key}" appears twice`);
+      this.rootSeen |= bit;
+    }
+    this.field = f;
+  }
+
+  private notAnObject(at: number): void {
+    if (this.depth === 0) this.fail(at, 'not a CPU profile (the file is not a JSON object)');
+  }
+
+  private onNumber(v: number, at: number): void {
+    this.notAnObject(at);
+    const role = this.roles[this.depth];
+    if (this.kinds[this.depth] === 2) {
+      switch (role) {
+        case R_SAMPLES: {
+          if ((v | 0) !== v) this.fail(at, `"samples" holds ${v}, which is not a node id`);
+          if (this.samplesResolved) {
+            const s = this.lookup!(v);
+            if (s < 0) this.fail(at, `samples[${this.samples.length}] is ${v}, which is not a node id`);
+            this.samples.push(s);
+          } else this.samples.push(v);
+          return;
+        }
+        case R_DELTAS:
+          if (this.deltasInt) {
+            if ((v | 0) === v) {
+              this.deltasInt.push(v);
+              return;
+            }
+            this.deltasFloat = new Growable<Float64Array>(Float64Array.from(this.deltasInt.view()), (k) => new Float64Array(k));
+            this.deltasFloat.length = this.deltasInt.length;
+            this.deltasInt = null;
+          }
+          this.deltasFloat!.push(v);
+          return;
+        case R_CHILDREN:
+          if ((v | 0) !== v) this.fail(at, `a node's "children" holds ${v}, which is not a node id`);
+          this.childIds.push(v);
+          return;
+        case R_SKIP:
+          return;
+        default:
+          this.wrongType(at, 'a number');
+      }
+    }
+    switch (this.field) {
+      case F_SKIP:
+      case F_HITS:
+        return;
+      case F_ID:
+        if (this.nSeen & 1) this.fail(at, 'the key "id" appears twice in a node');
+        if ((v | 0) !== v) this.fail(at, `node id ${v} is not an integer of at most 31 bits`);
+        this.nId = v;
+        this.nSeen |= 1;
+        return;
+      case F_LINE:
+        this.fLine = v;
+        this.fSeen |= 4;
+        return;
+      case F_COLUMN:
+        this.fColumn = v;
+        this.fSeen |= 8;
+        return;
+      case F_TICK_LINE:
+        this.tLine = v;
+        this.tSeen |= 1;
+        return;
+      case F_TICK_TICKS:
+        if (v < 0) this.fail(at, 'a position tick has a negative "ticks"');
+        this.tTicks = v;
+        this.tSeen |= 2;
+        return;
+      case F_START:
+        this.startTime = v;
+        return;
+      case F_END:
+        this.endTime = v;
+        return;
+      default:
+        this.wrongType(at, 'a number');
+    }
+  }
+
+  private onLiteral(word: string, at: number): void {
+    this.notAnObject(at);
+    if (this.roles[this.depth] === R_SKIP || (this.kinds[this.depth] === 1 && (this.field === F_SKIP || this.field === F_HITS))) return;
+    this.wrongType(at, word);
+  }
+}
+
+/** Reads a `.cpuprofile` file into a table, chunk by chunk. */
+export function readProfileTable(file: string, limits: StreamLimits = {}, chunkBytes = 1 << 20): ProfileTable {
+  const parser = new ProfileStreamParser(file, limits);
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (;;) {
+      // A fresh buffer each time: strings being read may still point into the last one.
+      const buf = Buffer.allocUnsafe(chunkBytes);
+      const got = fs.readSync(fd, buf, 0, chunkBytes, null);
+      if (got === 0) break;
+      parser.write(got === chunkBytes ? buf : buf.subarray(0, got));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return parser.end();
+}
+
+/** Parses a profile held in memory (tests; small inputs). */
+export function parseProfileTable(bytes: Buffer | string, name = 'the profile', limits: StreamLimits = {}): ProfileTable {
+  const parser = new ProfileStreamParser(name, limits);
+  parser.write(typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+  return parser.end();
+}
