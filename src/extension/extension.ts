@@ -16,9 +16,11 @@ import type { RunRecord } from '../engine/runRecord';
 import { listRunSummaries } from '../engine/store/runListing';
 import { baselineId, getBaseline, setBaseline } from '../engine/store/baseline';
 import { confirmAndDeleteRun, revealRunFolder } from './runFolderCommands';
+import { formatMeasure } from './format';
 
 const BASELINE_KEY = 'hotpath.baselineRunDir';
 const EXPLAIN_SCHEME = 'hotpath-explain';
+const COMPARE_SCHEME = 'hotpath-compare';
 let controller: RunController | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -74,6 +76,14 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, {
       provideTextDocumentContent: (uri) => batchingExplanation(new URLSearchParams(uri.query).get('message') ?? ''),
     }),
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, {
+      provideTextDocumentContent: (uri) => {
+        const q = new URLSearchParams(uri.query);
+        const a = readRun(q.get('base') ?? '');
+        const b = readRun(q.get('cur') ?? '');
+        return a.ok && b.ok ? quickComparison(a.record, b.record) : 'One of the two runs cannot be read any more.';
+      },
+    }),
     vscode.commands.registerCommand('hotpath.explainNPlusOne', async (message: string) => {
       // A read-only document: no Untitled tab that asks to be saved.
       const uri = vscode.Uri.from({ scheme: EXPLAIN_SCHEME, path: '/Batching an N+1 query.md', query: new URLSearchParams({ message: String(message ?? '') }).toString() });
@@ -121,7 +131,9 @@ export function activate(context: vscode.ExtensionContext): void {
       const a = readRun(pinned.dir);
       const b = readRun(dir);
       if (!a.ok || !b.ok) return void vscode.window.showErrorMessage('Hotpath: one of the two runs cannot be read.');
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: quickComparison(a.record, b.record) });
+      // A read-only document: no Untitled tab that asks to be saved.
+      const uri = vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${b.record.id} against ${a.record.id}.md`, query: new URLSearchParams({ base: pinned.dir, cur: dir }).toString() });
+      const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
     registerCommand(Commands.ExportReport, async (arg?: unknown) => {
@@ -189,15 +201,15 @@ function annotateNewest(select: (record: RunRecord | null) => void): void {
 function quickComparison(base: import('../engine/runRecord').RunRecord, cur: import('../engine/runRecord').RunRecord): string {
   const row = (name: string, a: number | undefined, b: number | undefined, unit: string) => {
     if (a === undefined || b === undefined) return `| ${name} | – | – | – |`;
-    const change = a === 0 ? '–' : `${(((b - a) / a) * 100).toFixed(1)}%`;
-    return `| ${name} | ${a} ${unit} | ${b} ${unit} | ${change} |`;
+    const change = a === 0 ? '–' : `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)}%`;
+    return `| ${name} | ${formatMeasure(a, unit)} | ${formatMeasure(b, unit)} | ${change} |`;
   };
   return [
     `# Hotpath: ${cur.id} against baseline ${base.id}`,
     '',
     '| Metric | Baseline | This run | Change |',
     '| --- | ---: | ---: | ---: |',
-    row('Throughput', base.load?.throughputRps.mean, cur.load?.throughputRps.mean, 'req/s'),
+    row('Throughput', base.load?.throughputRps.mean, cur.load?.throughputRps.mean, 'rps'),
     row('Latency p50', base.load?.latencyMs.p50, cur.load?.latencyMs.p50, 'ms'),
     row('Latency p95', base.load?.latencyMs.p95, cur.load?.latencyMs.p95, 'ms'),
     row('Latency p99', base.load?.latencyMs.p99, cur.load?.latencyMs.p99, 'ms'),
