@@ -217,13 +217,11 @@ describe('hostile content is shown as text and never runs', { timeout: 300_000 }
   });
 
   test('flame graph webview', (t) => {
-    const dir = path.join(repoRoot, 'webviews', 'flame');
-    if (!fs.existsSync(dir)) {
-      t.skip('webviews/flame is not in this tree yet');
-      return;
-    }
-    // When it lands it is served through renderWebviewHtml, which the CSP test below covers.
-    assert.ok(fs.readdirSync(dir).length > 0);
+    // Being built: until it has a bundle it cannot be loaded here. Its panel's HTML is
+    // still held to the CSP test below, which checks every webview the extension creates.
+    const bundle = path.join(repoRoot, 'dist', 'webviews', 'flame.js');
+    if (!fs.existsSync(bundle)) return void t.skip('no dist/webviews/flame.js yet: the flame graph webview is not loaded by this test');
+    t.skip('dist/webviews/flame.js exists: add the flame graph to this test (its protocol was not settled when this test was written)');
   });
 
   test('tally', () => {
