@@ -192,10 +192,16 @@ function metricList(): string {
   return `${friendly}; with k6 thresholds such as "p(95)<200": ${k6}`;
 }
 
+/** A budget's text in a message: quoted, one line (control characters shown as spaces), at most 80 characters. */
+function quoted(text: string): string {
+  const one = String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  return `"${one.length > 80 ? `${one.slice(0, 79)}…` : one}"`;
+}
+
 export function parseBudget(metric: string, expression: string): ParsedBudget {
   const name = ALIASES[metric] ?? metric;
   const def = METRICS[name];
-  if (!def) throw new HotpathError(`Unknown budget metric "${metric}"; valid metrics: ${metricList()}.`);
+  if (!def) throw new HotpathError(`Unknown budget metric ${quoted(metric)}; valid metrics: ${metricList()}.`);
   const k6 = K6.exec(expression);
   if (k6) return parseK6(metric, expression, def, k6);
   const m = FRIENDLY.exec(expression);
@@ -204,7 +210,7 @@ export function parseBudget(metric: string, expression: string): ParsedBudget {
     const units = Object.keys(UNIT_FACTORS[def.unit]).filter(Boolean).join(', ');
     const k6Hint = def.k6 ? ` or a k6 threshold (${k6Names(def)}), e.g. "${def.k6.p ? 'p(95)<200' : `${Object.keys(def.k6)[0]}<10`}"` : '';
     const how = def.friendly === false ? `write a k6 threshold with ${k6Names(def)}, e.g. "${def.k6?.p ? 'p(95)<200' : `${Object.keys(def.k6 ?? {})[0]}<0.01`}"` : `write a comparison and a number${units ? ` in ${units}` : ''}, e.g. "${EXAMPLE[def.unit]}"${k6Hint}`;
-    throw new HotpathError(`Budget "${metric}": "${expression}" is not a valid expression; ${how}.`);
+    throw new HotpathError(`Budget ${quoted(metric)}: ${quoted(expression)} is not a valid expression; ${how}.`);
   }
   return { def, op: m[1] as Op, value: Number(m[2]) * factor, form: 'friendly' };
 }
@@ -212,23 +218,23 @@ export function parseBudget(metric: string, expression: string): ParsedBudget {
 function parseK6(metric: string, expression: string, def: MetricDef, m: RegExpExecArray): ParsedBudget {
   const op = m[3];
   if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=') {
-    throw new HotpathError(`Budget "${metric}": "${expression}" uses "${op}"; a budget is a limit, so use <, <=, > or >=.`);
+    throw new HotpathError(`Budget ${quoted(metric)}: ${quoted(expression)} uses "${op}"; a budget is a limit, so use <, <=, > or >=.`);
   }
   const agg = m[1].toLowerCase();
   let reading: Reading | string | undefined;
   if (agg.startsWith('p(')) {
     const p = Number(m[2]);
     if (!/^\d+(\.\d+)?$/.test(m[2]) || !(p > 0 && p <= 100)) {
-      throw new HotpathError(`Budget "${metric}": "${expression}" has percentile "${m[2]}"; write p(N) with N above 0 and at most 100, e.g. p(95) or p(99.9).`);
+      throw new HotpathError(`Budget ${quoted(metric)}: ${quoted(expression)} has percentile "${m[2]}"; write p(N) with N above 0 and at most 100, e.g. p(95) or p(99.9).`);
     }
     reading = def.k6?.p?.(p);
   } else {
     reading = def.k6?.[agg as 'avg'];
   }
-  if (typeof reading === 'string') throw new HotpathError(`Budget "${metric}": "${expression}" cannot be evaluated: ${reading}.`);
+  if (typeof reading === 'string') throw new HotpathError(`Budget ${quoted(metric)}: ${quoted(expression)} cannot be evaluated: ${reading}.`);
   if (!reading) {
     const has = def.k6 ? `it has ${k6Names(def)}` : `it takes the friendly form, e.g. "${EXAMPLE[def.unit]}"`;
-    throw new HotpathError(`Budget "${metric}": "${expression}" uses the aggregation "${agg.startsWith('p(') ? 'p(N)' : agg}", which ${metric} does not have; ${has}.`);
+    throw new HotpathError(`Budget ${quoted(metric)}: ${quoted(expression)} uses the aggregation "${agg.startsWith('p(') ? 'p(N)' : agg}", which ${metric} does not have; ${has}.`);
   }
   return { def: reading, op, value: Number(m[4]), form: 'k6' };
 }
