@@ -53,10 +53,12 @@ module.exports = [
     plugins: [forbidVscode, new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true })],
   }),
   node('probe', './src/engine/probe/probe.ts', { plugins: [forbidVscode], devtool: false }),
+  // The .cpuprofile reader's worker thread, started by the CLI and the extension from dist/.
+  node('profileWorker', './src/engine/cpu/profileWorker.ts', { plugins: [forbidVscode] }),
   {
     name: 'webviews',
     target: 'web',
-    entry: { dashboard: './webviews/dashboard/main.ts' },
+    entry: { dashboard: './webviews/dashboard/main.ts', flameGraph: './webviews/flame/main.ts' },
     output: { path: path.resolve(__dirname, 'dist', 'webviews'), filename: '[name].js' },
     resolve: { extensions: ['.ts', '.js'] },
     module: { rules: [tsRule(path.resolve(__dirname, 'webviews', 'tsconfig.json'))] },
