@@ -156,7 +156,7 @@ export class ProfileStreamParser {
     private readonly name: string,
     limits: StreamLimits = {},
   ) {
-    this.maxString = limits.maxStringBytes ?? 1 << 20;
+    this.maxString = limits.maxStringBytes ?? 64 << 20;
     this.maxDepth = limits.maxDepth ?? 64;
     this.kinds = new Uint8Array(this.maxDepth + 2);
     this.roles = new Uint8Array(this.maxDepth + 2);
