@@ -4,7 +4,9 @@ import { CancellationSource } from '../engine/events';
 import { BenchmarkRun } from '../engine/runner';
 import { parseArgs } from './args';
 import { scenarioTables } from './scenarioTables';
-import { progressBar, StatusLine, table } from './terminal';
+import { liveLine } from './liveLine';
+import { StatusLine, table } from './terminal';
+import { plannedLoadSeconds } from '../engine/load/loadRunner';
 
 const HELP = `Usage: hotpath run [--config FILE] [--out DIR] [--verbose]
 
@@ -28,7 +30,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const loaded = loadConfig(configFile);
   const runsDir = args.flags.has('out') ? path.resolve(String(args.flags.get('out'))) : path.join(loaded.root, '.hotpath', 'runs');
   const verbose = args.flags.has('verbose');
-  const totalLoadSec = loaded.config.load.stages.reduce((s, st) => s + st.durationSec, 0);
+  // A stress ladder may stop before its last step: the bar then ends early rather than overrunning.
+  const totalLoadSec = plannedLoadSeconds(loaded.config.load);
 
   const cancel = new CancellationSource();
   const onSignal = () => cancel.cancel('The run was cancelled (interrupted).');
@@ -48,11 +51,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         if (verbose) status.print(`  [service ${e.stream}] ${e.line}`);
         break;
       case 'loadTick': {
-        const elapsed = (e.tick.t - loadStartedAt) / 1000;
-        status.update(
-          `${progressBar(elapsed / totalLoadSec)} ${Math.min(elapsed, totalLoadSec).toFixed(0)}/${totalLoadSec} s  ` +
-            `${e.tick.rps.toFixed(0)} req/s  p95 ${e.tick.p95.toFixed(1)} ms  errors ${e.tick.errors}`,
-        );
+        status.update(liveLine(e.tick, (e.tick.t - loadStartedAt) / 1000, totalLoadSec));
         break;
       }
       case 'cpuSlice':

@@ -15,6 +15,19 @@ export interface LoadTick {
   errors: number;
   /** Requests completed since the load began. */
   requestsTotal: number;
+  /** `errors` split by cause (present in every tick the load stage sends). */
+  non2xx?: number;
+  timeouts?: number;
+  connection?: number;
+  /** The stage or step the load is in, e.g. "step 3: 16 connections". */
+  stage?: string;
+}
+
+/** A tick as the load stage sends it, once a second: the error split is always there. */
+export interface LoadStageTick extends LoadTick {
+  non2xx: number;
+  timeouts: number;
+  connection: number;
 }
 
 /** One sample of the service's process metrics (from the probe). */
@@ -29,7 +42,7 @@ export interface ProcessSample {
 export type RunEvent =
   | { type: 'phase'; phase: RunPhase; message: string; t: number }
   | { type: 'log'; stream: 'stdout' | 'stderr'; line: string }
-  | { type: 'loadTick'; tick: LoadTick }
+  | { type: 'loadTick'; tick: LoadStageTick }
   /** A partial CPU profile, every `profile.sliceSeconds` while the run goes (for live flame graphs). */
   | { type: 'cpuSlice'; index: number; samples: number; t: number; profile: CpuProfile }
   | { type: 'processSample'; sample: ProcessSample };

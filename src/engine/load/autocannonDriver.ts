@@ -5,7 +5,7 @@
 
 import type { RequestSpec, StageSpec } from '../config';
 import { CancellationToken, Emitter } from '../events';
-import type { LoadTick } from '../runEvents';
+import type { LoadStageTick } from '../runEvents';
 import { LoadRecorder } from './loadRecorder';
 import type { LoadResult } from './loadResult';
 import { runConstant } from './scenarios/constant';
@@ -24,7 +24,7 @@ export interface LoadOptions {
 }
 
 export class AutocannonDriver {
-  readonly onTick = new Emitter<LoadTick>();
+  readonly onTick = new Emitter<LoadStageTick>();
 
   async run(opts: LoadOptions): Promise<LoadResult> {
     const rec = new LoadRecorder(opts.requests, opts.clockStart);

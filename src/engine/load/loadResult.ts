@@ -3,7 +3,7 @@
 // same clock as the CPU, heap and event-loop timelines.
 
 import type { LoadEngine } from '../config';
-import type { LoadTick } from '../runEvents';
+import type { LoadStageTick } from '../runEvents';
 import type { LatencySummary } from './latencyHistogram';
 
 export interface EndpointResult {
@@ -29,14 +29,8 @@ export interface TimelinePoint {
   connection: number;
 }
 
-/** What subscribers get once a second: the timeline point plus running totals and the current stage. */
-export interface LoadTickDetail extends LoadTick {
-  non2xx: number;
-  timeouts: number;
-  connection: number;
-  /** The stage or step the load is in, e.g. "step 3: 4 connections". */
-  stage?: string;
-}
+/** What subscribers get once a second: the timeline point plus running totals and the current stage (see LoadStageTick). */
+export type LoadTickDetail = LoadStageTick;
 
 export type StageKind = 'warmup' | 'stage' | 'step' | 'hold' | 'base' | 'spike' | 'recovery' | 'soak';
 
