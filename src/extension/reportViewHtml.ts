@@ -74,5 +74,8 @@ function renderRun(run: RunRecord, openCommand: string): string {
 
 function sourceLink(command: string, file: string, line: number, text: string): string {
   const args = encodeURIComponent(JSON.stringify([{ file, line }]));
-  return `<a href="command:${escapeHtml(command)}?${escapeHtml(args)}" title="${escapeHtml(`${file}:${line}`)}">${escapeHtml(text)}</a>`;
+  // The accessible name carries the place too: several "(anonymous)" links must not sound alike.
+  const where = `${file}:${line}`;
+  const label = text === where ? `Open ${where}` : `${text}, open ${where}`;
+  return `<a href="command:${escapeHtml(command)}?${escapeHtml(args)}" title="${escapeHtml(where)}" aria-label="${escapeHtml(label)}">${escapeHtml(text)}</a>`;
 }
