@@ -13,6 +13,7 @@ import { REPORT_CSS } from './htmlReportStyle';
 import { escapeHtml as h, jsonForScript } from './markupEscape';
 import { memorySection, querySection } from './htmlRuntimeSections';
 import { scenarioHtml } from './scenarioReport';
+import { scoreHtml } from './scoreSection';
 import {
   budgetCurrent, budgetMarginPct, budgetMarginText, fmtGiB, fmtMs, fmtNum, fmtPct, VERDICT_TEXT,
 } from './reportFormat';
@@ -47,6 +48,7 @@ export function renderHtml(run: RunRecord, assets: HtmlReportAssets = {}): strin
   const body = [
     header(run),
     verdict(run),
+    scoreHtml(run),
     tiles(run),
     card('budgets', 'Budgets', budgets(run)),
     card('comparison', 'Compared with baseline', comparisonHtml(comparisonInputOf(run, assets.comparison))),

@@ -53,6 +53,7 @@ code, .mono { font-family: var(--mono); font-size: 12.5px; }
 section.card { background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 16px 18px; margin-bottom: 16px; }
 .empty { color: var(--muted); font-style: italic; margin: 0; }
 p.lead { margin: 0 0 12px; }
+.score-value { font-size: 1.6em; font-variant-numeric: tabular-nums; }
 p.question { font-style: italic; color: var(--muted); margin: 0 0 10px; }
 p.warning { color: var(--warn); margin: 8px 0; }
 .table-wrap { overflow-x: auto; }

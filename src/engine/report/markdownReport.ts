@@ -6,6 +6,7 @@ import {
   budgetCurrent, budgetMarginText, eventLoopView, fmtGiB, fmtMiB, fmtMs, fmtNum, fmtPct, gcView, heapView, processesView, queriesView,
 } from './reportFormat';
 import { scenarioMarkdown } from './scenarioReport';
+import { scoreMarkdown } from './scoreSection';
 import { comparisonInputOf, comparisonMarkdown, type ComparisonInput } from './comparisonSection';
 
 /** Markdown table cells must not break the table or inject markup. */
@@ -43,6 +44,7 @@ export function renderMarkdown(run: RunRecord, options: MarkdownOptions = {}): s
   if (run.error) out.push('', `> ${mdCell(run.error)}`);
   const broken = run.budgets.filter((b) => !b.passed);
   if (broken.length) out.push('', `Broken: ${broken.map((b) => `${code(b.metric, false)} ${mdCell(b.expression)} (${mdCell(budgetCurrent(b))})`).join('; ')}.`);
+  out.push(...scoreMarkdown(run, mdCell));
   out.push('');
 
   out.push('## Budgets', '');
