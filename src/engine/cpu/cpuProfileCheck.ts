@@ -5,6 +5,10 @@
 // clause that reads after "FILE is …", so a caller can name the file.
 
 const MAX_REPORTED = 60;
+/** About 30 years in microseconds. */
+const MAX_TIME_US = 1e15;
+/** More ticks than a profile sampled at 1 µs for 30 years. */
+const MAX_TICKS = 1e15;
 
 /** Null when `x` can be analysed as a CPU profile; otherwise why not, as a clause ("not a valid CPU profile: …"). */
 export function cpuProfileProblem(x: unknown): string | null {
@@ -36,8 +40,8 @@ export function cpuProfileProblem(x: unknown): string | null {
       const ticks = n.positionTicks as unknown[];
       for (let j = 0; j < ticks.length; j++) {
         const t = ticks[j];
-        if (!isObject(t) || !isFiniteNumber(t.line) || !isFiniteNumber(t.ticks) || t.ticks < 0) {
-          return bad(`nodes[${i}].positionTicks[${j}] is not {line, ticks} with a line number and a count of ticks of at least 0`);
+        if (!isObject(t) || !isFiniteNumber(t.line) || !isFiniteNumber(t.ticks) || t.ticks < 0 || t.ticks > MAX_TICKS) {
+          return bad(`nodes[${i}].positionTicks[${j}] is not {line, ticks} with a line number and a count of ticks from 0 to 1e15`);
         }
       }
     }
@@ -71,9 +75,16 @@ export function cpuProfileProblem(x: unknown): string | null {
     if (!Number.isSafeInteger(s)) return bad(`samples[${i}] is ${describe(s)}, not a node id`);
     if (!ids.has(s as number)) return bad(`samples[${i}] is ${s}, which is not a node id`);
   }
+  // Times are microseconds: beyond these bounds no real profile goes, and sums of them stop being finite.
+  for (const k of ['startTime', 'endTime'] as const) {
+    if (isFiniteNumber(x[k]) && Math.abs(x[k] as number) > MAX_TIME_US) return bad(`"${k}" is ${x[k]} µs, beyond any real profile`);
+  }
+  let span = 0;
   for (let i = 0; i < x.timeDeltas.length; i++) {
     const d: unknown = x.timeDeltas[i];
     if (!isFiniteNumber(d)) return bad(`timeDeltas[${i}] is ${describe(d)}, not a number`);
+    span += Math.abs(d);
+    if (span > MAX_TIME_US) return bad(`timeDeltas[${i}] is ${d} µs, beyond any real profile`);
   }
   return null;
 }
