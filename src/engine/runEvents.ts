@@ -39,10 +39,22 @@ export interface ProcessSample {
   external: number;
 }
 
+/** About one second of the service's runtime health (from the probe's event-loop reports). */
+export interface RuntimeSample {
+  t: number;
+  /** GC pause time by kind since the previous sample, ms. */
+  gcPauseMs: { minor: number; major: number; incremental: number; weakcb: number };
+  /** Event-loop delay over the window, ms. */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** Event-loop utilisation over the window, 0..1. */
+  utilization: number;
+}
+
 export type RunEvent =
   | { type: 'phase'; phase: RunPhase; message: string; t: number }
   | { type: 'log'; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'loadTick'; tick: LoadStageTick }
   /** A partial CPU profile, every `profile.sliceSeconds` while the run goes (for live flame graphs). */
   | { type: 'cpuSlice'; index: number; samples: number; t: number; profile: CpuProfile }
-  | { type: 'processSample'; sample: ProcessSample };
+  | { type: 'processSample'; sample: ProcessSample }
+  | { type: 'runtimeSample'; sample: RuntimeSample };

@@ -35,6 +35,7 @@ import { pruneRuns } from './store/retention';
 import { ProbeServer } from './probeServer';
 import { SourceMapResolver } from './sourceMaps';
 import { ProbeCollector } from './collect/probeCollector';
+import { RuntimeWindow } from './collect/runtimeWindow';
 import { HeapSampler } from './collect/heapSampler';
 import { PROBE_DISABLE_ENV, PROBE_SOCKET_ENV, ProbeFeature } from './probe/probeMessages';
 import { BackendResult, createBackend } from './backends';
@@ -150,9 +151,13 @@ export class BenchmarkRun {
     }
     let mainPid: number | null = null;
     let heapSampler: HeapSampler | null = null;
+    const runtime = new RuntimeWindow(this.clockStart);
     probeServer?.onMessage((msg) => {
       const sample = collector.handle(msg);
-      if (sample && msg.pid === (mainPid ?? service.pid)) this.onEvent.fire({ type: 'processSample', sample });
+      const main = msg.pid === (mainPid ?? service.pid);
+      if (sample && main) this.onEvent.fire({ type: 'processSample', sample });
+      const live = main ? runtime.add(msg) : null;
+      if (live) this.onEvent.fire({ type: 'runtimeSample', sample: live });
     });
     let launch: { command: string; args: string[]; env: NodeJS.ProcessEnv } | null = null;
     if (backend) {
