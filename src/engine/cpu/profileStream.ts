@@ -81,6 +81,24 @@ const TICK_KEYS: Record<string, number> = { line: F_TICK_LINE, ticks: F_TICK_TIC
 const FIELD_NAMES = ['', '"nodes"', '"samples"', '"timeDeltas"', '"startTime"', '"endTime"', 'a node\'s "id"', 'a node\'s "callFrame"', 'a node\'s "hitCount"', 'a node\'s "children"', 'a node\'s "positionTicks"', '"callFrame.functionName"', '"callFrame.url"', '"callFrame.lineNumber"', '"callFrame.columnNumber"', 'a position tick\'s "line"', 'a position tick\'s "ticks"'];
 const FIELD_KIND = ['', 'an array', 'an array', 'an array', 'a number', 'a number', 'an integer', 'an object', 'a number', 'an array', 'an array', 'a string', 'a string', 'a number', 'a number', 'a number', 'a number'];
 
+const KNOWN_KEYS = new Map<number, Array<[Buffer, string]>>();
+for (const k of [...Object.keys(ROOT_KEYS), ...Object.keys(NODE_KEYS), ...Object.keys(FRAME_KEYS), ...Object.keys(TICK_KEYS), 'scriptId', 'codeType']) {
+  const list = KNOWN_KEYS.get(k.length) ?? [];
+  list.push([Buffer.from(k), k]);
+  KNOWN_KEYS.set(k.length, list);
+}
+
+/** The key's string without decoding bytes, when it is one the profile format uses. */
+function knownKey(bytes: Buffer, from: number, to: number): string | null {
+  const list = KNOWN_KEYS.get(to - from);
+  if (!list) return null;
+  outer: for (const [b, k] of list) {
+    for (let i = 0; i < b.length; i++) if (b[i] !== bytes[from + i]) continue outer;
+    return k;
+  }
+  return null;
+}
+
 const NUMBER_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const MAX_NUMBER_CHARS = 64;
 
@@ -216,9 +234,12 @@ export class ProfileStreamParser {
             break;
           }
           if (c === 0x22) {
-            this.keepPart(chunk, from, i);
+            if (this.strKeep && this.strParts.length === 0 && !this.strEscaped) this.finishWhole(chunk, from, i);
+            else {
+              this.keepPart(chunk, from, i);
+              this.finishString();
+            }
             i++;
-            this.finishString();
             state = this.strIsKey ? COLON : COMMA_OR_END;
             continue;
           }
@@ -256,6 +277,17 @@ export class ProfileStreamParser {
           }
           continue;
         default: {
+          if (state !== KEY && state !== KEY_OR_END && state !== COLON) {
+            const role = this.roles[this.depth];
+            if (role === R_SAMPLES || role === R_DELTAS) {
+              const j = this.integerRun(chunk, i, state, role);
+              if (j !== i) {
+                i = j;
+                state = COMMA_OR_END;
+                continue;
+              }
+            }
+          }
           if (isWhitespace(c)) {
             i++;
             continue;
@@ -407,6 +439,44 @@ export class ProfileStreamParser {
 
   // ---- strings and numbers --------------------------------------------------
 
+  /**
+   * The bulk of a profile: `1,2,3` runs of small non-negative integers in
+   * "samples" and "timeDeltas", read in one tight loop. Stops (returning where)
+   * at anything else, which the general path then reads.
+   */
+  private integerRun(chunk: Buffer, i: number, state: number, role: number): number {
+    const n = chunk.length;
+    let done = i;
+    let at = i;
+    if (state === COMMA_OR_END) {
+      if (chunk[at] !== 0x2c) return i;
+      at++;
+    }
+    const lookup = role === R_SAMPLES && this.samplesResolved ? this.lookup! : null;
+    const target = role === R_SAMPLES ? this.samples : this.deltasInt;
+    if (!target) return i;
+    for (;;) {
+      let v = 0;
+      let k = at;
+      while (k < n) {
+        const c = chunk[k];
+        if (c < 0x30 || c > 0x39) break;
+        v = v * 10 + (c - 0x30);
+        k++;
+      }
+      const digits = k - at;
+      if (k === n || digits === 0 || digits > 9 || (digits > 1 && chunk[at] === 0x30)) return done;
+      if (lookup) {
+        const s = lookup(v);
+        if (s < 0) return done;
+        target.push(s);
+      } else target.push(v);
+      done = k;
+      if (chunk[k] !== 0x2c) return done;
+      at = k + 1;
+    }
+  }
+
   private beginString(isKey: boolean, at: number): void {
     this.strIsKey = isKey;
     this.strEscaped = false;
@@ -436,8 +506,33 @@ export class ProfileStreamParser {
     this.strParts.push(chunk.subarray(from, to));
   }
 
+  /** A string that began and ended in this chunk, without escapes: read in place. */
+  private finishWhole(chunk: Buffer, from: number, to: number): void {
+    if (to - from > this.maxString) this.fail(this.strStart, `a string longer than ${this.maxString} bytes (a hostile or damaged file?)`);
+    if (this.strIsKey) {
+      this.onKey(knownKey(chunk, from, to) ?? chunk.toString('utf8', from, to));
+      return;
+    }
+    const s = chunk.toString('utf8', from, to);
+    if (this.field === F_FN) {
+      this.fName = s;
+      this.fSeen |= 1;
+    } else {
+      this.fUrl = s;
+      this.fSeen |= 2;
+    }
+  }
+
   private finishString(): void {
     if (!this.strKeep) return;
+    if (this.strIsKey && !this.strEscaped && this.strParts.length === 1) {
+      const known = knownKey(this.strParts[0], 0, this.strParts[0].length);
+      if (known) {
+        this.strParts = [];
+        this.onKey(known);
+        return;
+      }
+    }
     const raw = this.strParts.length === 1 ? this.strParts[0] : Buffer.concat(this.strParts);
     this.strParts = [];
     let s = raw.toString('utf8');

@@ -67,9 +67,16 @@ export const float64s = (n = 1024) => new Growable<Float64Array>(new Float64Arra
 /** Interns call frames: the same function/url/line/column is one frame. */
 export class FrameTable {
   readonly frames: Frame[] = [];
+  private readonly strings = new Map<string, number>();
   private readonly index = new Map<string, number>();
+  private id(s: string): number {
+    let i = this.strings.get(s);
+    if (i === undefined) this.strings.set(s, (i = this.strings.size));
+    return i;
+  }
   intern(functionName: string, url: string, lineNumber: number, columnNumber: number): number {
-    const key = `${functionName}\u0000${url}\u0000${lineNumber}\u0000${columnNumber}`;
+    // Short keys of small numbers: long names and URLs are hashed once each, not once per node.
+    const key = `${this.id(functionName)},${this.id(url)},${lineNumber},${columnNumber}`;
     let i = this.index.get(key);
     if (i === undefined) {
       i = this.frames.length;
