@@ -84,12 +84,14 @@ function checkStress(record: any, runDir: string): void {
   assert.match(md, /## Stress ladder/);
   assert.match(md, new RegExp(`Maximum sustainable load: \\*\\*${s.maxSustainable.connections} connections\\*\\* \\(step \\d+ of ${s.steps.length}\\), \\*\\*[\\d,.]+ req/s\\*\\*`));
   assert.ok(md.includes(`_${s.question}_`), 'the question the section answers');
+  if (s.maxSustainable.rpsPerCore !== null) assert.ok(md.includes(`**${s.maxSustainable.rpsPerCore.toLocaleString('en-US', { maximumFractionDigits: 1 })} requests per CPU-second** of the service`), 'the headline carries the figure the runs are compared on');
 }
 
 const summary = (r: any) => {
   const m = r.load.stress.maxSustainable;
   const steps = r.load.stress.steps.map((x: any) => `${x.connections}c ${x.rps} req/s p95 ${x.p95} ms cpu ${x.cpuPct}%`).join('; ');
-  return `${steps} → held ${m.connections}c: ${m.rps} req/s, cpu ${m.cpuPct}%, ${m.rpsPerCore} req per CPU-second`;
+  const b = r.load.stress.breakingPoint;
+  return `${steps} → held ${m.connections}c: ${m.rps} req/s, cpu ${m.cpuPct}%, ${m.rpsPerCore} req per CPU-second; breaking point ${b ? `${b.connections}c` : 'none'}`;
 };
 
 test('stress on the demo: maximum sustainable load and breaking point, and two consecutive runs agree within 20%', { timeout: 8 * 60_000 }, async (t) => {
@@ -97,10 +99,16 @@ test('stress on the demo: maximum sustainable load and breaking point, and two c
   const runs = [await run(file), await run(file)];
   for (const r of runs) checkStress(r.record, r.runDir);
   const within = (x: number, y: number) => Math.abs(x - y) <= 0.2 * Math.max(x, y);
+  // The report headlines the maximum sustainable load in req/s and in requests
+  // per CPU-second of the service; those are what must agree. The concurrency
+  // step is reported too but is not asserted: on a shared 2-core machine the
+  // service got 30% to 83% of a core from one run to the next, and the step it
+  // sustained moved with it (8, 16 and 32 connections in three consecutive runs)
+  // while its requests per CPU-second stayed within 20% (94 to 118).
   const agree = (a: any, b: any) => {
-    const x = a.record.load.stress.maxSustainable;
-    const y = b.record.load.stress.maxSustainable;
-    return within(x.rps, y.rps) || (x.rpsPerCore !== null && y.rpsPerCore !== null && within(x.rpsPerCore, y.rpsPerCore));
+    const m = a.record.load.stress.maxSustainable;
+    const n = b.record.load.stress.maxSustainable;
+    return within(m.rps, n.rps) || (m.rpsPerCore !== null && n.rpsPerCore !== null && within(m.rpsPerCore, n.rpsPerCore));
   };
   if (!agree(runs[0], runs[1])) {
     t.diagnostic(`runs 1 and 2 disagree by more than 20%:\n  ${summary(runs[0].record)}\n  ${summary(runs[1].record)}\nrunning a third`);

@@ -49,10 +49,13 @@ function stress(s: Obj | null): ScenarioSection {
   if (max && num(max, 'connections') !== null && num(max, 'rps') !== null) {
     const c = num(max, 'connections')!;
     const held = num(max, 'heldSec');
+    // Requests per CPU-second stay put when other processes take CPU from the
+    // service; its raw req/s and the step it sustains move with its share.
     const cpu = num(max, 'cpuPct');
     section.lines.push(
       `Maximum sustainable load: **${fmtNum(c)} connections** (step ${stepOf(c)} of ${steps.length}), **${fmtNum(num(max, 'rps')!)} req/s**` +
-        `${num(max, 'p95') !== null ? ` at p95 ${fmtMs(num(max, 'p95')!)}` : ''}${cpu !== null ? `, service CPU ${fmtPct(cpu)} of a core` : ''}` +
+        `${num(max, 'p95') !== null ? ` at p95 ${fmtMs(num(max, 'p95')!)}` : ''}` +
+        `${cpu !== null ? `, on ${fmtPct(cpu)} of a core${num(max, 'rpsPerCore') !== null ? `: **${fmtNum(num(max, 'rpsPerCore')!)} requests per CPU-second** of the service` : ''}` : ''}` +
         `${held !== null ? `; held for ${fmtNum(held)} s${max.heldWithinLimits === false ? ', and the hold went past the limits' : ' within the limits'}` : ''}.`,
     );
   } else {
