@@ -9,6 +9,7 @@ import { inspectorOverhead, OverheadRow } from './inspectorOverhead';
 import { runListing, runListingBlock } from './runListing';
 import { backendOverhead } from './backendOverhead';
 import { activationBlock, measureActivation } from './activation';
+import { profileAnalysis, profileAnalysisBlock, writeBigProfileNote } from './profileAnalysis';
 
 const root = path.resolve(__dirname, '../..');
 const rounds = Number(process.env.HOTPATH_BENCH_ROUNDS ?? 6);
@@ -72,6 +73,15 @@ async function main(): Promise<void> {
     const block = activationBlock(result, environmentLine(started, `${activationRounds} window loads of examples/demo in code-server (VS Code 1.100) with Chromium, machine load average ${os.loadavg()[0].toFixed(1)} at the end`).replace(' Ratios are medians against the first row, from the same session.', ''));
     writeBlock('activation', block);
     process.stdout.write(`\nactivation\n${block}\n`);
+  }
+  if (wanted('profile-analysis')) {
+    const started = new Date();
+    const bigBytes = process.env.HOTPATH_BENCH_BIG_PROFILE === '0' ? null : 520 * 1024 * 1024;
+    const result = profileAnalysis(rounds, bigBytes);
+    const block = profileAnalysisBlock(result, environmentLine(started, `${rounds} rounds, order rotated`).replace('against the first row', 'against Hotpath'));
+    writeBlock('profile-analysis', block);
+    writeBigProfileNote(root, result, started);
+    process.stdout.write(`\nprofile-analysis\n${block}\n`);
   }
   if (wanted('backend-overhead')) {
     const started = new Date();
