@@ -8,6 +8,7 @@ import { HotpathError } from '../engine/events';
 import { heapHotspots, heapProfileProblem } from '../engine/backends/heapHotspots';
 import { cleanMessage, MAX_JSON_BYTES, readJsonFile } from '../engine/jsonInput';
 import { SourceMapResolver } from '../engine/sourceMaps';
+import { summaryProblem } from '../engine/cpu/cpuProfileCheck';
 import { parseArgs } from './args';
 import { table } from './terminal';
 
@@ -27,7 +28,11 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   if (!file) throw new HotpathError('analyze needs a FILE: hotpath analyze path/to/profile.cpuprofile.');
   const streamed = /\.heapprofile$/i.test(file) ? null : await analyzeStreamed(file);
   let summary: CpuSummary;
-  if (streamed) summary = streamed;
+  if (streamed) {
+    const problem = summaryProblem(streamed);
+    if (problem) throw new HotpathError(`${file} is ${problem}.`);
+    summary = streamed;
+  }
   else {
     const parsed = readJsonFile(file, /\.heapprofile$/i.test(file) ? 'a .heapprofile' : 'a .cpuprofile');
     if (/\.heapprofile$/i.test(file) || (isObjectWith(parsed, 'head') && !isObjectWith(parsed, 'nodes'))) return analyzeHeap(file, parsed, args.flags.has('json'));

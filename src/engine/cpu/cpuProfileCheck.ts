@@ -109,3 +109,14 @@ function describe(v: unknown): string {
   if (typeof v === 'object') return 'an object';
   return String(v);
 }
+
+/**
+ * Null when every figure of an analysed profile is finite; otherwise the
+ * clause to refuse it with. For readers that build the summary without
+ * cpuProfileProblem (the streaming reader): a time such as 1e400 parses as
+ * Infinity and would otherwise print as a figure.
+ */
+export function summaryProblem(summary: { durationMs: number; busyMs: number; hotFunctions: Array<{ selfMs: number; totalMs: number }> }): string | null {
+  const figures = [summary.durationMs, summary.busyMs, ...summary.hotFunctions.flatMap((f) => [f.selfMs, f.totalMs])];
+  return figures.every((v) => Number.isFinite(v) && Math.abs(v) <= MAX_TIME_US / 1000) ? null : 'not a valid CPU profile: its times add up to more than any real profile (a start, end or time delta out of range)';
+}
