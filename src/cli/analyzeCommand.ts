@@ -16,7 +16,9 @@ const HELP = `Usage: hotpath analyze FILE [--json]
 
 Analyses a .cpuprofile (Chrome DevTools format): the hottest functions and lines;
 or a .heapprofile (sampling heap profile): the functions that allocated most.
-  --json   print {"hotFunctions": [...], "hotLines": [...]} as in run.json "cpu"`;
+  --json   print {"hotFunctions": [...], "hotLines": [...]} as in run.json "cpu"
+
+Exit code: 0 analysed, 2 error (unreadable or unrecognised file).`;
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [], ['json', 'help']);

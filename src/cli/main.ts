@@ -13,18 +13,26 @@ import { HotpathError } from '../engine/events';
 
 const USAGE = `Usage: hotpath <command> [options]
 
-Commands:
-  run [--config FILE] [--out DIR] [--verbose]   run the benchmark and save the run
-  analyze FILE [--json]                         analyse a .cpuprofile
-  report RUN_DIR --format FORMAT [--out FILE]   render a saved run: md, html, json, junit,
-                                                or export: cpuprofile, speedscope, pprof, collapsed;
-              [--baseline BASE_RUN]             md and html compared with BASE_RUN
-  compare BASE_RUN_DIR RUN_DIR [--json]         what changed between two runs, with significance
-  baseline [RUN_DIR] [--clear]                  pin (or show, or clear) the baseline runs are compared with
-  lint [PATH...] [--json]                       static N+1 hints
-  import-load FILE --engine artillery|k6        save an Artillery or k6 report (e.g. of a
-              [--out DIR]                       distributed run) as a run
+Profile a Node.js service under load, save the run, report it and compare it.
 
+Run and inspect:
+  run [--config FILE] [--out DIR]           start the service, profile it under load, save the run;
+                                            exit 1 when a budget is broken
+  report RUN_DIR [--format F] [--out FILE]  render a run: md (default), html, json, junit;
+         [--baseline BASE_RUN]              or export its profile: cpuprofile, speedscope,
+                                            pprof, collapsed
+  analyze FILE [--json]                     hottest functions of a .cpuprofile or .heapprofile
+
+Compare:
+  compare BASE_RUN_DIR RUN_DIR [--json]     what changed, with significance; exit 1 on a regression
+  baseline [RUN_DIR] [--clear]              pin the run later runs and reports are compared with
+
+Other:
+  lint [PATH...] [--json]                   static N+1 hints in JavaScript and TypeScript
+  import-load FILE --engine artillery|k6    save an Artillery or k6 report (e.g. of a distributed
+              [--out DIR]                   run) as a run
+
+Exit codes: 0 ok, 1 budget broken or regression, 2 error.
 Run "hotpath <command> --help" for a command's options.`;
 
 export async function main(argv: string[]): Promise<number> {

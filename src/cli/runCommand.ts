@@ -5,6 +5,7 @@ import { BenchmarkRun } from '../engine/runner';
 import { parseArgs } from './args';
 import { scenarioTables } from './scenarioTables';
 import { liveLine } from './liveLine';
+import { comparisonSummary, fmtChange, fmtValue, significance } from '../engine/report/comparisonSection';
 import { StatusLine, table } from './terminal';
 import { plannedLoadSeconds } from '../engine/load/loadRunner';
 
@@ -13,6 +14,13 @@ const HELP = `Usage: hotpath run [--config FILE] [--out DIR] [--verbose]
 Starts the service from the config, profiles it while driving the configured
 load, and saves the run to DIR/<runId>/ (default: .hotpath/runs next to the
 config). The last line printed on stdout is the run directory.
+
+While the load runs, a live line shows progress against the scenario's planned
+length (stress, spike and soak included), the stage, req/s, p50/p95/p99 and
+errors split into non-2xx, timeouts and connection errors. At the end: the
+endpoints, the scenario's tables (stress ladder, spike recovery, soak windows),
+the hottest functions, findings, budgets and, when a baseline is pinned
+(hotpath baseline RUN_DIR), the comparison with it.
 
   --config FILE   config file (default: ./hotpath.config.json)
   --out DIR       folder for run directories
@@ -109,6 +117,16 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     for (const b of r.budgets) {
       process.stdout.write(`${b.passed ? 'PASS' : 'FAIL'} ${b.metric} ${b.expression} (actual ${b.actual ?? 'not measured'}${b.unit === '%' ? '%' : b.unit === 'ms' ? ' ms' : ''})\n`);
+    }
+    if (r.comparison) {
+      const c = r.comparison;
+      process.stdout.write(
+        `\ncompared with baseline ${c.baseline.id}: ${comparisonSummary(c)}\n${table(
+          ['metric', 'baseline', 'current', 'change', 'verdict', 'significance'],
+          c.metrics.map((m) => [m.label, fmtValue(m.baseline, m.unit), fmtValue(m.current, m.unit), fmtChange(m), m.verdict, significance(m, c.alpha)]),
+          [false, true, true, true, false, false],
+        )}\n`,
+      );
     }
     if (outcome.error) process.stderr.write(`hotpath: ${outcome.error}\n`);
     process.stdout.write(`\nreport: ${path.join(outcome.runDir, 'report.md')}\n${outcome.runDir}\n`);

@@ -135,3 +135,19 @@ test('no process survives a finished run or a cancelled one, even one that ignor
     for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} is still alive (cancel=${cancel})`);
   }
 });
+
+test('every command answers --help with its usage and exit code 0; hotpath --help lists them all', async () => {
+  const commands = ['run', 'analyze', 'report', 'compare', 'lint', 'import-load', 'baseline'];
+  const top = await runCli(['--help']);
+  assert.equal(top.code, 0);
+  for (const c of commands) {
+    assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'), `hotpath --help lists ${c}`);
+    const r = await runCli([c, '--help']);
+    assert.equal(r.code, 0, `${c} --help: ${r.stderr}`);
+    assert.ok(r.stdout.startsWith(`Usage: hotpath ${c}`), `${c} --help starts with its usage`);
+    assert.match(r.stdout, /Exit codes?: /, `${c} --help gives its exit codes`);
+  }
+  const bare = await runCli([]);
+  assert.equal(bare.code, 2, 'no command is a usage error');
+  assert.match(bare.stdout, /Exit codes: 0 ok, 1 budget broken or regression, 2 error/);
+});
