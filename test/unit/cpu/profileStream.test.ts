@@ -137,3 +137,13 @@ test('an unknown key holding a huge string is skipped without keeping it', () =>
   const huge = valid({ comment: 'z'.repeat(3_000_000) });
   assert.equal(parseProfileTable(huge, 'x', { maxStringBytes: 1000 }).sampleCount, 2);
 });
+
+test('a damaged file read in the worker thread rejects with the same sentence', async () => {
+  const file = path.join(dir, 'truncated.cpuprofile');
+  const bytes = fs.readFileSync(recorded);
+  fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  await assert.rejects(analyzeCpuProfileFile(file, { worker: true }), (err: Error) => {
+    assert.equal(err.message, `${file} is not a valid CPU profile at byte ${Math.floor(bytes.length / 2)}: the file ends early (is it truncated?).`);
+    return true;
+  });
+});
