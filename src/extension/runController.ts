@@ -19,7 +19,7 @@ export class RunController implements vscode.Disposable {
   private readonly statusBar = vscode.window.createStatusBarItem('hotpath.status', vscode.StatusBarAlignment.Left, 50);
   private readonly finished = new vscode.EventEmitter<RunOutcome>();
   readonly onDidFinishRun = this.finished.event;
-  private state: DashboardState = { runId: null, title: 'Hotpath', phase: 'idle', message: 'No run yet.', ticks: [], samples: [] };
+  private state: DashboardState = { runId: null, title: 'Hotpath', phase: 'idle', message: 'No run yet.', ticks: [], samples: [], runtime: [] };
   private dashboard: DashboardPanel | undefined;
   private lastRunDir: string | null = null;
 
@@ -96,7 +96,7 @@ export class RunController implements vscode.Disposable {
 
     const cancel = new CancellationSource();
     const run = new BenchmarkRun({ loaded, runsDir: where.runsDir, token: cancel.token, name: where.folder.name });
-    this.state = { runId: null, title: `${where.folder.name}: ${loaded.config.load.scenario}`, phase: 'starting', message: 'Starting…', ticks: [], samples: [] };
+    this.state = { runId: null, title: `${where.folder.name}: ${loaded.config.load.scenario}`, phase: 'starting', message: 'Starting…', ticks: [], samples: [], runtime: [] };
     if (setting('dashboard.openOnRun', where.folder.uri)) this.showDashboard();
     this.post({ type: 'snapshot', state: this.state });
 
@@ -139,6 +139,10 @@ export class RunController implements vscode.Disposable {
             case 'processSample':
               push(this.state.samples, e.sample);
               this.post({ type: 'sample', sample: e.sample });
+              break;
+            case 'runtimeSample':
+              push(this.state.runtime!, e.sample);
+              this.post({ type: 'runtime', sample: e.sample });
               break;
             case 'cpuSlice':
               break;

@@ -5,7 +5,7 @@ import type { DashboardModel, SeriesKey } from './dashboardModel';
 import { formatElapsed, formatMB, formatMs, formatNumber } from './format';
 import type { Theme } from './theme';
 
-export type ChartId = 'throughput' | 'latency' | 'errors' | 'memory';
+export type ChartId = 'throughput' | 'latency' | 'errors' | 'memory' | 'gc' | 'eventLoop';
 
 export interface DatasetSpec {
   key: SeriesKey;
@@ -78,6 +78,36 @@ export const chartSpecs: readonly ChartSpec[] = [
       const s = model.lastSample;
       if (!s) return 'Memory chart, heap used, heap total and RSS: no data yet.';
       return `Memory chart: heap used ${formatMB(s.heapUsed)}, heap total ${formatMB(s.heapTotal)}, RSS ${formatMB(s.rss)}${at(s.t / 1000)}.`;
+    },
+  },
+  {
+    id: 'gc',
+    title: 'GC pauses',
+    yTitle: 'ms per second',
+    datasets: [
+      { key: 'gcMinor', label: 'Minor', color: 'green' },
+      { key: 'gcMajor', label: 'Major', color: 'red' },
+      { key: 'gcIncremental', label: 'Incremental', color: 'yellow' },
+    ],
+    describe(model) {
+      const r = model.lastRuntime;
+      if (!r) return 'GC pauses chart, by kind: no data yet.';
+      const g = r.gcPauseMs;
+      return `GC pauses chart: minor ${formatMs(g.minor)}, major ${formatMs(g.major)}, incremental ${formatMs(g.incremental + g.weakcb)} in the last second${at(r.t / 1000)}.`;
+    },
+  },
+  {
+    id: 'eventLoop',
+    title: 'Event-loop delay',
+    yTitle: 'ms',
+    datasets: [
+      { key: 'loopP99', label: 'Delay p99', color: 'orange' },
+      { key: 'loopMax', label: 'Delay max', color: 'purple' },
+    ],
+    describe(model) {
+      const r = model.lastRuntime;
+      if (!r) return 'Event-loop delay chart, p99 and max: no data yet.';
+      return `Event-loop delay chart: p99 ${formatMs(r.eventLoopDelayMs.p99)}, max ${formatMs(r.eventLoopDelayMs.max)}${at(r.t / 1000)}.`;
     },
   },
 ];

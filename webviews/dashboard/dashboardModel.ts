@@ -3,12 +3,12 @@
 // which all of it survives the panel being hidden (`vscode.setState`).
 
 import type { DashboardState } from '../../src/protocol/dashboard';
-import type { LoadTick, ProcessSample } from '../../src/engine/runEvents';
+import type { LoadTick, ProcessSample, RuntimeSample } from '../../src/engine/runEvents';
 import { BoundedSeries } from './boundedSeries';
 
 export type Phase = DashboardState['phase'];
 
-export const seriesKeys = ['rps', 'p50', 'p95', 'p99', 'errors', 'heapUsed', 'heapTotal', 'rss'] as const;
+export const seriesKeys = ['rps', 'p50', 'p95', 'p99', 'errors', 'heapUsed', 'heapTotal', 'rss', 'gcMinor', 'gcMajor', 'gcIncremental', 'loopP99', 'loopMax'] as const;
 export type SeriesKey = (typeof seriesKeys)[number];
 
 const bytesPerMB = 1024 * 1024;
@@ -23,6 +23,7 @@ export interface PersistedDashboard {
   errorsTotal: number;
   lastTick: LoadTick | null;
   lastSample: ProcessSample | null;
+  lastRuntime?: RuntimeSample | null;
   series: Record<SeriesKey, number[]>;
 }
 
@@ -34,6 +35,7 @@ export class DashboardModel {
   errorsTotal = 0;
   lastTick: LoadTick | null = null;
   lastSample: ProcessSample | null = null;
+  lastRuntime: RuntimeSample | null = null;
   readonly series: Record<SeriesKey, BoundedSeries>;
 
   constructor(maxPoints?: number) {
@@ -50,9 +52,11 @@ export class DashboardModel {
     this.errorsTotal = 0;
     this.lastTick = null;
     this.lastSample = null;
+    this.lastRuntime = null;
     for (const key of seriesKeys) this.series[key].clear();
     for (const tick of state.ticks) this.addTick(tick);
     for (const sample of state.samples) this.addSample(sample);
+    for (const sample of Array.isArray(state.runtime) ? state.runtime : []) this.addRuntime(sample);
   }
 
   setPhase(phase: Phase, message: string): void {
@@ -83,6 +87,19 @@ export class DashboardModel {
     this.lastSample = sample;
   }
 
+  /** GC pause time per kind (ms in the window, about a second) and event-loop delay. */
+  addRuntime(sample: RuntimeSample): void {
+    if (this.lastRuntime && sample.t <= this.lastRuntime.t) return;
+    const x = sample.t / 1000;
+    this.series.gcMinor.push(x, sample.gcPauseMs.minor);
+    this.series.gcMajor.push(x, sample.gcPauseMs.major);
+    // Incremental marking and weak callbacks are small; one series keeps the legend short.
+    this.series.gcIncremental.push(x, sample.gcPauseMs.incremental + sample.gcPauseMs.weakcb);
+    this.series.loopP99.push(x, sample.eventLoopDelayMs.p99);
+    this.series.loopMax.push(x, sample.eventLoopDelayMs.max);
+    this.lastRuntime = sample;
+  }
+
   /** Seconds since the run started of the newest point in any series. */
   latestSeconds(): number {
     let latest = 0;
@@ -104,6 +121,7 @@ export class DashboardModel {
       errorsTotal: this.errorsTotal,
       lastTick: this.lastTick,
       lastSample: this.lastSample,
+      lastRuntime: this.lastRuntime,
       series,
     };
   }
@@ -119,6 +137,7 @@ export class DashboardModel {
     this.errorsTotal = typeof s.errorsTotal === 'number' ? s.errorsTotal : 0;
     this.lastTick = s.lastTick ?? null;
     this.lastSample = s.lastSample ?? null;
+    this.lastRuntime = s.lastRuntime ?? null;
     for (const key of seriesKeys) {
       const flat = (s.series as Partial<Record<SeriesKey, unknown>>)[key];
       this.series[key].loadFlat(Array.isArray(flat) ? flat : []);

@@ -20,6 +20,8 @@ export function isToDashboard(value: unknown): value is ToDashboard {
       return isObject(value.tick) && typeof value.tick.t === 'number';
     case 'sample':
       return isObject(value.sample) && typeof value.sample.t === 'number';
+    case 'runtime':
+      return isObject(value.sample) && typeof value.sample.t === 'number' && isObject(value.sample.gcPauseMs) && isObject(value.sample.eventLoopDelayMs);
     default:
       return false;
   }

@@ -76,6 +76,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'sample':
       model.addSample(message.sample);
       break;
+    case 'runtime':
+      model.addRuntime(message.sample);
+      break;
   }
   scheduleRender();
 });

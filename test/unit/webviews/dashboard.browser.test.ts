@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { escapeHtml, nonce, renderWebviewHtml } from '../../../src/extension/webviewHtml';
 import type { DashboardState, ToDashboard } from '../../../src/protocol/dashboard';
-import type { LoadTick, ProcessSample } from '../../../src/engine/runEvents';
+import type { LoadTick, ProcessSample, RuntimeSample } from '../../../src/engine/runEvents';
 import { BoundedSeries } from '../../../webviews/dashboard/boundedSeries';
 import { DashboardModel } from '../../../webviews/dashboard/dashboardModel';
 
@@ -77,6 +77,8 @@ const lineVariable: Record<string, string> = {
   'chart-latency': '--vscode-charts-green',
   'chart-errors': '--vscode-charts-red',
   'chart-memory': '--vscode-charts-purple',
+  'chart-gc': '--vscode-charts-green',
+  'chart-eventLoop': '--vscode-charts-orange',
 };
 
 function themeCss(name: ThemeName): string {
@@ -85,7 +87,7 @@ function themeCss(name: ThemeName): string {
 }
 
 /** A deterministic two-minute run: load ramps up, latency follows, one error burst, a GC sawtooth. */
-function syntheticRun(seconds: number): { ticks: LoadTick[]; samples: ProcessSample[] } {
+function syntheticRun(seconds: number): { ticks: LoadTick[]; samples: ProcessSample[]; runtime: RuntimeSample[] } {
   const ticks: LoadTick[] = [];
   const samples: ProcessSample[] = [];
   let requestsTotal = 0;
@@ -112,7 +114,14 @@ function syntheticRun(seconds: number): { ticks: LoadTick[]; samples: ProcessSam
       external: 3 * mb,
     });
   }
-  return { ticks, samples };
+  // GC and event-loop reports once a second: minor pauses follow the load, a major one every 20 s.
+  const runtime: RuntimeSample[] = ticks.map((tick, i) => ({
+    t: tick.t + 200,
+    gcPauseMs: { minor: Math.round(tick.rps / 100) / 2, major: (i + 1) % 20 === 0 ? 12 : 0, incremental: 0.4, weakcb: 0 },
+    eventLoopDelayMs: { p50: 10.5, p99: 11 + (tick.p95 / 4), max: 12 + tick.p99 / 2 },
+    utilization: Math.min(1, tick.rps / 1500),
+  }));
+  return { ticks, samples, runtime };
 }
 
 interface Fixture {
@@ -354,7 +363,7 @@ test('the dashboard renders a snapshot and live ticks under the webview CSP', as
   const canvases = await page.evaluate(() =>
     [...(globalThis as any).document.querySelectorAll('canvas')].map((c: any) => ({ role: c.getAttribute('role'), width: c.width, height: c.height })),
   );
-  assert.equal(canvases.length, 4);
+  assert.equal(canvases.length, 6);
   for (const c of canvases) {
     assert.equal(c.role, 'img');
     assert.ok(c.width > 100 && c.height > 100, `canvas too small: ${c.width}x${c.height}`);
@@ -371,10 +380,10 @@ test('the dashboard renders a snapshot and live ticks under the webview CSP', as
       return n;
     });
   assert.ok((await p99Pixels()) > 50);
-  await page.getByRole('button', { name: 'p99' }).click();
-  assert.equal(await page.getByRole('button', { name: 'p99' }).getAttribute('aria-pressed'), 'false');
+  await page.getByRole('button', { name: 'p99', exact: true }).click();
+  assert.equal(await page.getByRole('button', { name: 'p99', exact: true }).getAttribute('aria-pressed'), 'false');
   assert.equal(await p99Pixels(), 0);
-  await page.getByRole('button', { name: 'p99' }).click();
+  await page.getByRole('button', { name: 'p99', exact: true }).click();
   assert.ok((await p99Pixels()) > 50);
   await page.mouse.move(0, 0); // no hover outline in the screenshots
 
@@ -433,7 +442,7 @@ test('a half-hour snapshot stays bounded and keeps its newest figures', async ()
   const run = syntheticRun(30 * 60);
   // Samples twice a second, as a busy probe might send them.
   const samples = run.samples.flatMap((s) => [{ ...s, t: s.t - 250 }, s]);
-  await post(page, { type: 'snapshot', state: { runId: 'run-2', title: 'Soak', phase: 'load', message: '', ticks: run.ticks, samples } });
+  await post(page, { type: 'snapshot', state: { runId: 'run-2', title: 'Soak', phase: 'load', message: '', ticks: run.ticks, samples, runtime: run.runtime } });
   const last = run.ticks[run.ticks.length - 1];
   // How fast it renders is a benchmark's question, not a unit test's (shared, noisy machine).
   await page.waitForFunction((rps) => (globalThis as any).__state?.lastTick?.rps === rps, last.rps, { timeout: 60_000 });
