@@ -1,0 +1,40 @@
+// Messages between the extension host and the flame graph webview.
+// Both sides import this file; the host validates what arrives with isFromFlame.
+// `showProfile` is also the hook a plain page (the benchmark) uses: it carries a
+// raw `.cpuprofile` object, exactly as V8 writes it.
+
+/** The parts of a V8 `.cpuprofile` the flame graph reads. */
+export interface RawCpuProfile {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
+    hitCount?: number;
+    children?: number[];
+  }>;
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+export type ToFlame =
+  | {
+      type: 'showProfile';
+      profile: RawCpuProfile;
+      title: string;
+      /** Diff mode: frames are coloured by their self-time change against this profile. */
+      baseline?: RawCpuProfile | null;
+      baselineTitle?: string;
+      /** True while a run is going: the profile is the slices merged so far. */
+      live?: boolean;
+    }
+  | { type: 'status'; message: string };
+
+export type FromFlame = { type: 'ready' } | { type: 'openSource'; file: string; line: number };
+
+export function isFromFlame(value: unknown): value is FromFlame {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as { type?: unknown; file?: unknown; line?: unknown };
+  if (m.type === 'ready') return true;
+  return m.type === 'openSource' && typeof m.file === 'string' && m.file.length > 0 && typeof m.line === 'number' && Number.isFinite(m.line);
+}
