@@ -56,11 +56,18 @@ export function generateProfile(file: string, targetBytes: number, nodes: number
   };
   const urls = Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? `node:internal/module_${i}` : i % 3 === 0 ? `file:///srv/app/node_modules/lib${i % 40}/index.js` : `file:///srv/app/src/module_${i}.js`));
   const functions = Array.from({ length: 5000 }, (_, i) => ({ name: i % 17 === 0 ? '' : `fn_${i}_${(i * 2654435761) % 9973}`, url: urls[i % urls.length], line: (i * 37) % 2000, column: (i * 13) % 80 }));
-  // Parents chosen among recent nodes: deep, bushy trees like a server's.
+  // Parents chosen among recent nodes: bushy trees like a server's, at most
+  // 48 frames deep (0x converts the tree recursively and overflows its stack
+  // on trees thousands deep, which real profiles do not reach).
   const children: number[][] = Array.from({ length: nodes + 1 }, () => []);
+  const parent = new Int32Array(nodes + 1);
+  const depth = new Int32Array(nodes + 1);
   for (let id = 2; id <= nodes; id++) {
-    const back = 1 + Math.floor(rnd() * Math.min(id - 1, 40));
-    children[id - back].push(id);
+    let p = id - (1 + Math.floor(rnd() * Math.min(id - 1, 40)));
+    while (depth[p] >= 48) for (let k = 0; k < 24 && p > 1; k++) p = parent[p];
+    parent[id] = p;
+    depth[id] = depth[p] + 1;
+    children[p].push(id);
   }
   out('{"nodes":[');
   for (let id = 1; id <= nodes; id++) {
