@@ -13,6 +13,8 @@ export const enum Commands {
   SetBaseline = 'hotpath.setBaseline',
   RevealRunFolder = 'hotpath.revealRunFolder',
   DeleteRun = 'hotpath.deleteRun',
+  ShowFlameGraph = 'hotpath.showFlameGraph',
+  CompareFlameGraphWithBaseline = 'hotpath.compareFlameGraphWithBaseline',
 }
 
 export const enum ContextKeys {

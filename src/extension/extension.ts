@@ -16,6 +16,7 @@ import type { RunRecord } from '../engine/runRecord';
 import { listRunSummaries } from '../engine/store/runListing';
 import { baselineId, getBaseline, setBaseline } from '../engine/store/baseline';
 import { confirmAndDeleteRun, revealRunFolder } from './runFolderCommands';
+import { FlameGraphPanel, flameSourceOfRun } from './flameGraphPanel';
 import { formatMeasure } from './format';
 
 const BASELINE_KEY = 'hotpath.baselineRunDir';
@@ -162,6 +163,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (annotations.run?.record.id === path.basename(dir)) select(null);
       runs.refresh();
     }),
+    registerCommand(Commands.ShowFlameGraph, (arg?: unknown) => showFlameGraph(context.extensionUri, runDirOf(arg), false)),
+    registerCommand(Commands.CompareFlameGraphWithBaseline, (arg?: unknown) => showFlameGraph(context.extensionUri, runDirOf(arg), true)),
     vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, async (loc: { file: string; line: number }) => {
       const where = locateWorkspace();
       if (!where || !loc?.file) return;
@@ -174,6 +177,22 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   // VS Code's own figure (Developer: Show Running Extensions) adds the bundle's load time; see BENCHMARKS.md.
   output.appendLine(`Hotpath activated in ${(performance.now() - activationStart).toFixed(1)} ms (activate() alone).`);
+}
+
+/** The flame graph of a saved run; with `diff`, coloured against the pinned baseline. */
+function showFlameGraph(extensionUri: vscode.Uri, dir: string | undefined, diff: boolean): void {
+  if (!dir) return void vscode.window.showInformationMessage('Hotpath: no saved run yet; run a benchmark first.');
+  let baselineDir: string | undefined;
+  if (diff) {
+    const pinned = getBaseline(path.dirname(dir));
+    if (pinned.state !== 'set') return void vscode.window.showInformationMessage('Hotpath: set a baseline first (right-click a run → Set as Baseline).');
+    baselineDir = pinned.dir;
+  }
+  try {
+    FlameGraphPanel.show(extensionUri, flameSourceOfRun(dir, baselineDir));
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Hotpath: ${(err as Error).message}`);
+  }
 }
 
 /** Earlier versions kept the baseline in workspace state; the run store now holds it for the CLI and CI too. */

@@ -1,0 +1,116 @@
+// Host side of the flame graph webview: one panel, showing one run's CPU
+// profile (or, in diff mode, one run against the baseline). The webview is not
+// retained while hidden; each time it (re)loads it says `ready` and gets the
+// whole profile again.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { readFlameProfile } from '../engine/cpu/flameData';
+import { isFromFlame, type FromFlame, type RawCpuProfile, type ToFlame } from '../protocol/flame';
+import { OPEN_SOURCE_COMMAND } from './reportView';
+import { nonce, renderWebviewHtml } from './webviewHtml';
+
+const viewType = 'hotpath.flameGraph';
+
+export interface FlameSource {
+  title: string;
+  profile: RawCpuProfile;
+  baseline?: { title: string; profile: RawCpuProfile };
+}
+
+/** A saved run's profile (and the baseline's in diff mode), source-mapped by the engine. */
+export function flameSourceOfRun(runDir: string, baselineDir?: string): FlameSource {
+  const source: FlameSource = { title: `Run ${path.basename(runDir)}`, profile: readFlameProfile(path.join(runDir, 'cpu.cpuprofile')) };
+  if (baselineDir) source.baseline = { title: `baseline ${path.basename(baselineDir)}`, profile: readFlameProfile(path.join(baselineDir, 'cpu.cpuprofile')) };
+  return source;
+}
+
+export class FlameGraphPanel implements vscode.Disposable {
+  private static current: FlameGraphPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private disposed = false;
+
+  static show(extensionUri: vscode.Uri, source: FlameSource): FlameGraphPanel {
+    const existing = FlameGraphPanel.current;
+    if (existing) {
+      existing.source = source;
+      existing.panel.title = panelTitle(source);
+      existing.panel.reveal(undefined, false);
+      existing.send();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(viewType, panelTitle(source), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews'), vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    FlameGraphPanel.current = new FlameGraphPanel(panel, extensionUri, source);
+    return FlameGraphPanel.current;
+  }
+
+  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private source: FlameSource) {
+    const asset = (...segments: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
+    panel.webview.html = renderWebviewHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: nonce(),
+      scriptUri: asset('dist', 'webviews', 'flameGraph.js'),
+      styleUris: [asset('media', 'flame.css')],
+      title: 'Hotpath: Flame Graph',
+      bodyHtml: '    <main id="flame"><p>Loading the flame graph…</p></main>',
+    });
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (isFromFlame(m)) void this.handle(m);
+      }),
+    );
+  }
+
+  private async handle(message: FromFlame): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.send();
+        return;
+      case 'openSource': {
+        // Only files that exist: the message comes from profile data.
+        if (!path.isAbsolute(message.file) || !fs.existsSync(message.file)) {
+          void vscode.window.showInformationMessage(`Hotpath: ${message.file} is not a file in this workspace.`);
+          return;
+        }
+        await vscode.commands.executeCommand(OPEN_SOURCE_COMMAND, { file: message.file, line: Math.max(1, Math.round(message.line)) });
+        return;
+      }
+      default:
+        assertNever(message);
+    }
+  }
+
+  private send(): void {
+    if (this.disposed || !this.ready) return;
+    const s = this.source;
+    const message: ToFlame = { type: 'showProfile', profile: s.profile, title: s.title, baseline: s.baseline?.profile ?? null, baselineTitle: s.baseline?.title };
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (FlameGraphPanel.current === this) FlameGraphPanel.current = undefined;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function panelTitle(source: FlameSource): string {
+  return source.baseline ? `Flame Graph: ${source.title} vs ${source.baseline.title}` : `Flame Graph: ${source.title}`;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled flame graph message: ${JSON.stringify(value)}`);
+}
