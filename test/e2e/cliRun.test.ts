@@ -32,6 +32,8 @@ test('the demo: run.json, cpu.cpuprofile and report.md, hot function in the demo
   const demo = JSON.parse(fs.readFileSync(path.join(demoDir, 'hotpath.config.json'), 'utf8'));
   demo.load.stages = [{ durationSec: 5, connections: 8 }];
   delete demo.$schema;
+  // The error budget only: a busy machine can take the demo's p95 past its 500 ms budget.
+  demo.budgets = { 'http.errorRate': '< 1%' };
   const file = writeConfig(demoDir, demo);
   written.push(file);
   const r = await runCli(['run', '--config', file, '--out', out]);
