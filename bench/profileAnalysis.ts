@@ -99,6 +99,8 @@ export interface Measured {
   ok: boolean;
   wallMs: number;
   maxRssMb: number;
+  /** user + system CPU seconds of the process: steadier than wall time on a shared machine */
+  cpuS: number;
   note: string;
 }
 
@@ -109,7 +111,9 @@ export function measure(command: string[], cwd: string): Measured {
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
   const lastLines = (r.stderr ?? '').split('\n').filter((l) => l && !/^\t/.test(l)).slice(-2).join(' ').slice(0, 200);
-  return { ok: r.status === 0, wallMs, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, note: r.status === 0 ? '' : `exit ${r.status}: ${lastLines}` };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  return { ok: r.status === 0, wallMs, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, cpuS: Number(user?.[1] ?? NaN) + Number(sys?.[1] ?? NaN), note: r.status === 0 ? '' : `exit ${r.status}: ${lastLines}` };
 }
 
 export interface Contender {
@@ -134,6 +138,7 @@ export interface AnalysisRow {
   name: string;
   wallMs: number[];
   rssMb: number[];
+  cpuS: number[];
   failures: string[];
 }
 
@@ -150,7 +155,7 @@ export function profileAnalysis(rounds: number, bigBytes: number | null): Profil
   try {
     process.stderr.write('profile-analysis: writing a 100 MB profile\n');
     const profile = generateProfile(path.join(dir, 'big.cpuprofile'), 100 * 1024 * 1024, 250_000);
-    const rows: AnalysisRow[] = contenders.map((c) => ({ name: c.name, wallMs: [], rssMb: [], failures: [] }));
+    const rows: AnalysisRow[] = contenders.map((c) => ({ name: c.name, wallMs: [], rssMb: [], cpuS: [], failures: [] }));
     const loads: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < contenders.length; k++) {
@@ -158,10 +163,11 @@ export function profileAnalysis(rounds: number, bigBytes: number | null): Profil
         loads.push(os.loadavg()[0]);
         // 0x writes flamegraph.html next to the profile: each run its own copy of the folder's output.
         const m = measure(contenders[i].command(profile.file), dir);
-        process.stderr.write(`  round ${r + 1} ${contenders[i].name.split(' (')[0]}: ${m.wallMs.toFixed(0)} ms, ${m.maxRssMb.toFixed(0)} MB${m.ok ? '' : ` FAILED ${m.note}`}\n`);
+        process.stderr.write(`  round ${r + 1} ${contenders[i].name.split(' (')[0]}: ${m.wallMs.toFixed(0)} ms, ${m.cpuS.toFixed(1)} s CPU, ${m.maxRssMb.toFixed(0)} MB${m.ok ? '' : ` FAILED ${m.note}`}\n`);
         if (m.ok) {
           rows[i].wallMs.push(m.wallMs);
           rows[i].rssMb.push(m.maxRssMb);
+          rows[i].cpuS.push(m.cpuS);
         } else rows[i].failures.push(m.note);
       }
     }
@@ -185,22 +191,22 @@ const fmt = (xs: number[], digits = 0) => (xs.length ? `${median(xs).toFixed(dig
 
 export function profileAnalysisBlock(r: ProfileAnalysisResult, environment: string): string {
   const base = r.rows[0];
-  const ratio = (row: AnalysisRow, key: 'wallMs' | 'rssMb') => (row[key].length && base[key].length ? (median(row[key]) / median(base[key])).toFixed(2) : '–');
+  const ratio = (row: AnalysisRow, key: 'wallMs' | 'rssMb' | 'cpuS') => (row[key].length && base[key].length ? (median(row[key]) / median(base[key])).toFixed(2) : '–');
   const p = r.profile;
   const lines = [
     environment,
     '',
     `Profile: generated, deterministic, ${mb(p.bytes)} (${p.bytes} bytes), ${p.nodes.toLocaleString('en')} nodes over 5,000 functions in 400 files, about a third with position ticks, ${p.samples.toLocaleString('en')} samples; V8's layout (nodes, then samples and time deltas). Each run is a fresh process, timed from spawn to exit, peak memory is its maximum resident set size (\`/usr/bin/time -v\`); ${r.rounds} rounds, the order rotated each round; machine load average ${Math.min(...r.loads).toFixed(1)}–${Math.max(...r.loads).toFixed(1)} during the session. 0x and the trace engine get \`--max-old-space-size=16384\` so that they are not stopped by V8's default heap limit.`,
     '',
-    '| Analyser | wall ms median (min–max) | ratio | peak RSS MB median (min–max) | ratio |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...r.rows.map((row) => `| ${row.name} | ${fmt(row.wallMs)} | ${ratio(row, 'wallMs')} | ${fmt(row.rssMb)} | ${ratio(row, 'rssMb')} |${row.failures.length ? ` failed ${row.failures.length}×: ${row.failures[0]}` : ''}`),
+    '| Analyser | wall ms median (min–max) | ratio | CPU s (user + sys) median (min–max) | ratio | peak RSS MB median (min–max) | ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.rows.map((row) => `| ${row.name} | ${fmt(row.wallMs)} | ${ratio(row, 'wallMs')} | ${fmt(row.cpuS, 1)} | ${ratio(row, 'cpuS')} | ${fmt(row.rssMb)} | ${ratio(row, 'rssMb')} |${row.failures.length ? ` failed ${row.failures.length}×: ${row.failures[0]}` : ''}`),
   ];
   if (r.big) {
     const b = r.big;
     lines.push(
       '',
-      `Issue 8's big input: a generated profile of ${mb(b.profile.bytes)} (${b.profile.nodes.toLocaleString('en')} nodes, ${b.profile.samples.toLocaleString('en')} samples) through \`hotpath analyze FILE --json\`, once: ${b.run.ok ? `opened without crashing in ${(b.run.wallMs / 1000).toFixed(1)} s with a peak RSS of ${b.run.maxRssMb.toFixed(0)} MB` : `FAILED (${b.run.note})`}.`,
+      `Issue 8's big input: a generated profile of ${mb(b.profile.bytes)} (${b.profile.nodes.toLocaleString('en')} nodes, ${b.profile.samples.toLocaleString('en')} samples) through \`hotpath analyze FILE --json\`, once: ${b.run.ok ? `opened without crashing in ${(b.run.wallMs / 1000).toFixed(1)} s (${b.run.cpuS.toFixed(1)} s of CPU) with a peak RSS of ${b.run.maxRssMb.toFixed(0)} MB` : `FAILED (${b.run.note})`}.`,
     );
   }
   lines.push('', 'Reproduce: `HOTPATH_BENCH_ONLY=profile-analysis HOTPATH_BENCH_ROUNDS=5 npm run bench` (the ≥500 MB read runs unless `HOTPATH_BENCH_BIG_PROFILE=0`).');
@@ -220,7 +226,7 @@ export function writeBigProfileNote(rootDir: string, r: ProfileAnalysisResult, s
     '',
     `- Input: a generated, deterministic profile of ${mb(b.profile.bytes)} (${b.profile.bytes} bytes): ${b.profile.nodes.toLocaleString('en')} nodes, ${b.profile.samples.toLocaleString('en')} samples and time deltas, position ticks on about a third of the nodes. Larger than V8's longest string (about 512 MB), so \`JSON.parse\` of its text cannot work at all.`,
     `- Command: \`hotpath analyze FILE --json\` (the streaming reader in a worker thread), one run under \`/usr/bin/time -v\`.`,
-    `- Result: ${b.run.ok ? `exit 0, ${(b.run.wallMs / 1000).toFixed(1)} s wall clock, peak resident set ${b.run.maxRssMb.toFixed(0)} MB` : `FAILED: ${b.run.note}`}.`,
+    `- Result: ${b.run.ok ? `exit 0, ${(b.run.wallMs / 1000).toFixed(1)} s wall clock, ${b.run.cpuS.toFixed(1)} s of CPU (user + system), peak resident set ${b.run.maxRssMb.toFixed(0)} MB` : `FAILED: ${b.run.note}`}.`,
     '',
     'Reproduce: `HOTPATH_BENCH_ONLY=profile-analysis npm run bench` (also measures the 100 MB comparison; see BENCHMARKS.md).',
     '',
