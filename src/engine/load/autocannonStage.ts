@@ -2,6 +2,7 @@
 // when the previous one is answered, with autocannon. Latencies go into our own
 // histograms (LoadRecorder); autocannon's are whole milliseconds.
 
+import { HotpathError } from '../events';
 import autocannon from 'autocannon';
 import type { RequestSpec } from '../config';
 import type { LoadRecorder } from './loadRecorder';
@@ -31,6 +32,10 @@ export function startAutocannon(
   rec: LoadRecorder,
   opts: { target: string; requests: RequestSpec[]; connections: number; durationSec: number; timeoutSec: number },
 ): RunningLoad {
+  // autocannon refuses a timeout under 1 s without emitting 'done', which would leave the stage running forever.
+  if (!(opts.timeoutSec >= 1)) {
+    throw new HotpathError(`load.timeoutSec is ${opts.timeoutSec}: autocannon's connection stages need at least 1 second (a stage with a "rate" accepts less); raise it in the config.`);
+  }
   const instance = autocannon(
     {
       url: opts.target,
