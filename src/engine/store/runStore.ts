@@ -50,15 +50,28 @@ export class StagedRun {
   }
 
   writeFile(name: string, data: string | Buffer): void {
-    writeAtomic(this.file(name), data);
+    try {
+      writeAtomic(this.file(name), data);
+    } catch (err) {
+      throw this.saveError(err);
+    }
+  }
+
+  /** A failed write or move while saving: one sentence, never a stack trace; the staging folder stays for inspection. */
+  private saveError(err: unknown): HotpathError {
+    return new HotpathError(`Cannot save the run in ${this.runsDir} (${(err as NodeJS.ErrnoException).code ?? String(err)}): check that it is writable or pass --out DIR; what was written so far is in ${this.dir}, and earlier runs are untouched.`);
   }
 
   /** Writes run.json last and moves the run into place; returns the final directory. */
   commit(record: RunRecord): string {
-    writeAtomic(this.file('run.json'), JSON.stringify(record, null, 2) + '\n');
-    removeWriterMarker(this.dir);
     const finalDir = path.join(this.runsDir, this.id);
-    fs.renameSync(this.dir, finalDir);
+    try {
+      writeAtomic(this.file('run.json'), JSON.stringify(record, null, 2) + '\n');
+      removeWriterMarker(this.dir);
+      fs.renameSync(this.dir, finalDir);
+    } catch (err) {
+      throw this.saveError(err);
+    }
     // The run is in place: nothing after this may fail the commit (the index repairs itself on listing).
     try {
       const runJson = runJsonSignature(finalDir);
