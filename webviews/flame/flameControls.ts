@@ -81,7 +81,10 @@ export class FlameControls {
     this.searchInput.setAttribute('aria-label', 'Search functions or files');
     this.searchInput.addEventListener('input', () => actions.search());
     this.searchInput.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') this.canvas.focus();
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      this.canvas.focus();
+      this.zoomToHeaviestMatch();
     });
     this.matches = el('span', 'flame-matches', toolbar);
     this.matches.setAttribute('role', 'status');
@@ -187,6 +190,23 @@ export class FlameControls {
     this.zoomStack.push({ ...this.renderer.view });
     this.renderer.focused = sel;
     this.renderer.animateTo(this.renderer.viewOf(sel));
+  }
+
+  /** Enter in the search box: zoom into the widest matching frame and focus it. */
+  zoomToHeaviestMatch(): void {
+    const r = this.renderer;
+    const tree = r.tree;
+    const matched = r.search?.matched;
+    if (!tree || !matched) return;
+    let best: Selection | null = null;
+    let width = -1;
+    matched.forEach((m, d) => {
+      const level = tree.levels[d];
+      for (let i = 0; i < m.length; i++) if (m[i] && level.width[i] > width) [best, width] = [{ depth: d, index: i }, level.width[i]];
+    });
+    if (!best) return;
+    this.zoomInto(best);
+    this.announcer.textContent = this.describe(best).join('. ');
   }
 
   zoomOut(): void {

@@ -352,6 +352,12 @@ test('keyboard: arrows move the focus ring, Enter zooms then opens the source, E
   assert.ok(focusPixels > 100, `a focus ring is drawn (${focusPixels} pixels)`);
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => /self time in demo run/.test((globalThis as any).document.getElementById('flame-summary').textContent));
+  // Enter in the search box zooms into the widest match and focuses it.
+  await page.fill('.flame-search', 'parse');
+  await page.press('.flame-search', 'Enter');
+  await page.waitForFunction(() => /under parse/.test((globalThis as any).document.getElementById('flame-summary').textContent));
+  assert.match((await announce.textContent())!, /^parse\. /);
+  assert.equal(await page.evaluate(() => (globalThis as any).document.activeElement.className), 'flame-canvas');
   await page.context().close();
 });
 
