@@ -5,6 +5,7 @@
 import type { DashboardState } from '../../src/protocol/dashboard';
 import type { LoadTick, ProcessSample, RuntimeSample } from '../../src/engine/runEvents';
 import { BoundedSeries } from './boundedSeries';
+import { addMarker, type StageMarker } from './stageMarkers';
 
 export type Phase = DashboardState['phase'];
 
@@ -24,6 +25,7 @@ export interface PersistedDashboard {
   lastTick: LoadTick | null;
   lastSample: ProcessSample | null;
   lastRuntime?: RuntimeSample | null;
+  markers?: StageMarker[];
   series: Record<SeriesKey, number[]>;
 }
 
@@ -36,6 +38,8 @@ export class DashboardModel {
   lastTick: LoadTick | null = null;
   lastSample: ProcessSample | null = null;
   lastRuntime: RuntimeSample | null = null;
+  /** Where the load's stage changed (ticks carry the stage). */
+  readonly markers: StageMarker[] = [];
   readonly series: Record<SeriesKey, BoundedSeries>;
 
   constructor(maxPoints?: number) {
@@ -53,6 +57,7 @@ export class DashboardModel {
     this.lastTick = null;
     this.lastSample = null;
     this.lastRuntime = null;
+    this.markers.length = 0;
     for (const key of seriesKeys) this.series[key].clear();
     for (const tick of state.ticks) this.addTick(tick);
     for (const sample of state.samples) this.addSample(sample);
@@ -75,6 +80,8 @@ export class DashboardModel {
     this.series.errors.push(x, tick.errors);
     // Each tick counts the errors of its own second.
     if (Number.isFinite(tick.errors)) this.errorsTotal += tick.errors;
+    // The stage began about a second before the first tick that names it.
+    addMarker(this.markers, Math.max(0, x - 1), tick.stage);
     this.lastTick = tick;
   }
 
@@ -122,6 +129,7 @@ export class DashboardModel {
       lastTick: this.lastTick,
       lastSample: this.lastSample,
       lastRuntime: this.lastRuntime,
+      markers: this.markers,
       series,
     };
   }
@@ -138,6 +146,8 @@ export class DashboardModel {
     this.lastTick = s.lastTick ?? null;
     this.lastSample = s.lastSample ?? null;
     this.lastRuntime = s.lastRuntime ?? null;
+    this.markers.length = 0;
+    if (Array.isArray(s.markers)) for (const m of s.markers) if (m && typeof m.x === 'number' && typeof m.label === 'string') this.markers.push({ x: m.x, label: m.label });
     for (const key of seriesKeys) {
       const flat = (s.series as Partial<Record<SeriesKey, unknown>>)[key];
       this.series[key].loadFlat(Array.isArray(flat) ? flat : []);

@@ -19,6 +19,7 @@ import type { ChartId, ChartSpec } from './chartSpecs';
 import type { DashboardModel } from './dashboardModel';
 import { formatElapsed, formatNumber } from './format';
 import { withAlpha, type Theme } from './theme';
+import { stageMarkerPlugin, type StageMarker } from './stageMarkers';
 
 // The legend is HTML (dashboardView.ts), so the Legend plugin is not registered.
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip);
@@ -33,8 +34,12 @@ const minimumSpanSeconds = 30;
 
 export class LiveCharts {
   private readonly charts = new Map<ChartId, { chart: LiveChart; spec: ChartSpec }>();
+  private markers: readonly StageMarker[] = [];
+  private theme: Theme;
 
   constructor(specs: readonly ChartSpec[], canvases: ReadonlyMap<ChartId, HTMLCanvasElement>, theme: Theme) {
+    this.theme = theme;
+    const markers = stageMarkerPlugin(() => this.markers, () => this.theme.foreground);
     for (const spec of specs) {
       const canvas = canvases.get(spec.id);
       if (!canvas) continue;
@@ -42,6 +47,7 @@ export class LiveCharts {
         type: 'line',
         data: { datasets: spec.datasets.map((d) => ({ label: d.label, data: [] as Point[] })) },
         options: baseOptions(spec, theme),
+        plugins: [markers],
       });
       this.charts.set(spec.id, { chart, spec });
       this.styleDatasets(chart, spec, theme);
@@ -50,6 +56,7 @@ export class LiveCharts {
 
   /** Points every dataset at the model's series and redraws all charts over one shared time range. */
   render(model: DashboardModel): void {
+    this.markers = model.markers;
     const max = Math.max(minimumSpanSeconds, Math.ceil(model.latestSeconds()));
     for (const { chart, spec } of this.charts.values()) {
       spec.datasets.forEach((d, i) => {
@@ -72,6 +79,7 @@ export class LiveCharts {
   }
 
   applyTheme(theme: Theme): void {
+    this.theme = theme;
     for (const { chart, spec } of this.charts.values()) {
       chart.options = baseOptions(spec, theme, chart.options.scales?.x?.max as number | undefined);
       this.styleDatasets(chart, spec, theme);

@@ -104,6 +104,7 @@ function syntheticRun(seconds: number): { ticks: LoadTick[]; samples: ProcessSam
       p99: Math.round((25 + 55 * load + Math.abs(Math.sin(s / 5)) * 12) * 10) / 10,
       errors: s >= 70 && s <= 76 ? [2, 9, 17, 12, 6, 3, 1][s - 70] : 0,
       requestsTotal,
+      stage: s <= 40 ? 'ramp-up' : 'steady load',
     });
     const mb = 1024 * 1024;
     samples.push({
