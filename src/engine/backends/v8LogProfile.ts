@@ -44,6 +44,9 @@ const VM_IDLE = 8;
 /** `node --prof` samples every millisecond unless --prof-sampling-interval says otherwise. */
 export const V8_PROF_INTERVAL_MICROS = 1000;
 
+/** About 3 years in microseconds, well inside the bound of the CPU profile check. */
+const MAX_TICK_MICROS = 1e14;
+
 const SPECIAL = { root: '(root)', program: '(program)', idle: '(idle)', gc: '(garbage collector)' } as const;
 
 function specialFrame(name: string): CallFrame {
@@ -171,7 +174,8 @@ export function cpuProfileFromV8Log(log: V8LogJson, options: V8LogOptions = {}):
     }
     return f;
   };
-  const ticks = log.ticks.filter((t) => t && typeof t.tm === 'number' && t.tm >= from && t.tm < to).sort((a, b) => a.tm - b.tm);
+  // Tick times are microseconds since the process started: a time beyond any real run is damage, not a tick.
+  const ticks = log.ticks.filter((t) => t && typeof t.tm === 'number' && Number.isFinite(t.tm) && t.tm >= 0 && t.tm <= MAX_TICK_MICROS && t.tm >= from && t.tm < to).sort((a, b) => a.tm - b.tm);
   const builder = new ProfileBuilder();
   let previous: number | null = Number.isFinite(from) ? from - interval : null;
   for (const tick of ticks) {
