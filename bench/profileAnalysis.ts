@@ -105,12 +105,13 @@ export interface Measured {
 }
 
 /** Runs a command under /usr/bin/time -v; wall clock and peak RSS of the process (a worker thread included). */
-export function measure(command: string[], cwd: string): Measured {
+export function measure(command: string[], cwd: string, timeoutMs = 150_000): Measured {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', ...command], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync('/usr/bin/time', ['-v', ...command], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'ignore', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+  if (r.error || r.signal) return { ok: false, wallMs: timeoutMs, maxRssMb: NaN, cpuS: NaN, note: `did not finish within ${timeoutMs / 1000} s (killed)` };
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
-  const lastLines = (r.stderr ?? '').split('\n').filter((l) => l && !/^\t/.test(l)).slice(-2).join(' ').slice(0, 200);
+  const lastLines = ((r.stderr ?? '').split('\n').find((l) => /Error/.test(l)) ?? '').trim().slice(0, 200);
   const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
   const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
   return { ok: r.status === 0, wallMs, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, cpuS: Number(user?.[1] ?? NaN) + Number(sys?.[1] ?? NaN), note: r.status === 0 ? '' : `exit ${r.status}: ${lastLines}` };
@@ -160,6 +161,8 @@ export function profileAnalysis(rounds: number, bigBytes: number | null): Profil
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < contenders.length; k++) {
         const i = (k + r) % contenders.length;
+        // A contender that failed once (out of memory, out of time) is not run again.
+        if (rows[i].failures.length) continue;
         loads.push(os.loadavg()[0]);
         // 0x writes flamegraph.html next to the profile: each run its own copy of the folder's output.
         const m = measure(contenders[i].command(profile.file), dir);
