@@ -216,12 +216,44 @@ describe('hostile content is shown as text and never runs', { timeout: 300_000 }
     tally.surfaces++;
   });
 
-  test('flame graph webview', (t) => {
-    // Being built: until it has a bundle it cannot be loaded here. Its panel's HTML is
-    // still held to the CSP test below, which checks every webview the extension creates.
-    const bundle = path.join(repoRoot, 'dist', 'webviews', 'flame.js');
-    if (!fs.existsSync(bundle)) return void t.skip('no dist/webviews/flame.js yet: the flame graph webview is not loaded by this test');
-    t.skip('dist/webviews/flame.js exists: add the flame graph to this test (its protocol was not settled when this test was written)');
+  test('flame graph webview (real bundle): hostile frames, URLs and title', async () => {
+    const bundle = path.join(repoRoot, 'dist', 'webviews', 'flameGraph.js');
+    const css = path.join(repoRoot, 'media', 'flame.css');
+    assert.ok(fs.existsSync(bundle), `${bundle} is missing: run npm run build`);
+    const pages = new Map<string, string>();
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const body = url.pathname === '/flameGraph.js' ? fs.readFileSync(bundle) : url.pathname === '/flame.css' ? fs.readFileSync(css) : pages.get(url.pathname);
+      if (!body) return void res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': url.pathname.endsWith('.js') ? 'text/javascript' : url.pathname.endsWith('.css') ? 'text/css' : 'text/html; charset=utf-8' });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const profile = JSON.parse(hostileProfile());
+    try {
+      for (const csp of [true, false]) {
+        const n = nonce();
+        const stub = `<script nonce="${escapeHtml(n)}">window.acquireVsCodeApi = () => ({ postMessage() {}, getState: () => undefined, setState: (s) => s });</script>
+    <main id="flame"><p>Loading the flame graph</p></main>`;
+        let html = renderWebviewHtml({ cspSource: origin, nonce: n, scriptUri: `${origin}/flameGraph.js`, styleUris: [`${origin}/flame.css`], title: 'Hotpath: Flame Graph', bodyHtml: stub });
+        if (!csp) html = withoutCsp(html);
+        pages.set(`/f-${csp}.html`, html);
+        const title = `Run ${PAYLOADS[0]} ${PAYLOADS[1]}`;
+        await assertInert(
+          `flame graph${csp ? '' : ' without CSP'}`,
+          async (page) => {
+            await page.goto(`${origin}/f-${csp}.html`);
+            await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'showProfile', profile, title, baseline: profile, baselineTitle: PAYLOADS[3] }).replace(/</g, '\\u003c')}, '*')`);
+            await page.waitForFunction(`document.body.innerText.includes(${JSON.stringify(PAYLOADS[0])})`, undefined, { timeout: 30_000 });
+          },
+          [PAYLOADS[0]],
+        );
+      }
+    } finally {
+      server.close();
+    }
+    tally.surfaces++;
   });
 
   test('tally', () => {
