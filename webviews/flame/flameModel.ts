@@ -49,7 +49,30 @@ interface PrepFrames {
   parentOfNode: Int32Array;
   /** µs of samples that landed in each node. */
   selfOfNode: Float64Array;
-  indexOfId: Map<number, number>;
+  indexOfId: IdIndex;
+}
+
+/** Profile node id → position in `nodes`. V8 numbers nodes 1..n, so a typed array usually serves. */
+interface IdIndex {
+  get(id: number): number | undefined;
+}
+
+function indexIds(nodes: RawCpuProfile['nodes']): IdIndex {
+  let maxId = 0;
+  let dense = true;
+  for (const node of nodes) {
+    const id = node.id;
+    if (!Number.isInteger(id) || id < 0) dense = false;
+    else if (id > maxId) maxId = id;
+  }
+  if (dense && maxId <= nodes.length * 4 + 16) {
+    const table = new Int32Array(maxId + 1).fill(-1);
+    nodes.forEach((node, i) => (table[node.id] = i));
+    return { get: (id) => (id >= 0 && id <= maxId && table[id] >= 0 ? table[id] : undefined) };
+  }
+  const map = new Map<number, number>();
+  nodes.forEach((node, i) => map.set(node.id, i));
+  return map;
 }
 
 export function fileFromUrl(url: string): string {
@@ -89,8 +112,7 @@ export function frameKey(f: Pick<FrameInfo, 'name' | 'file' | 'line'>): string {
 function prepare(profile: RawCpuProfile): PrepFrames {
   const nodes = profile.nodes;
   const n = nodes.length;
-  const indexOfId = new Map<number, number>();
-  for (let i = 0; i < n; i++) indexOfId.set(nodes[i].id, i);
+  const indexOfId = indexIds(nodes);
   const parentOfNode = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const children = nodes[i].children;
@@ -103,8 +125,28 @@ function prepare(profile: RawCpuProfile): PrepFrames {
   const frames: FrameInfo[] = [{ name: 'all', file: '', line: 0, category: 'root', kind: 'all busy time' }];
   const frameIndex = new Map<string, number>();
   const frameOfNode = new Int32Array(n);
+  // Per script: its path and category, worked out once (profiles repeat a few hundred URLs).
+  const scripts = new Map<string, { id: number; file: string; category: Category; kind: string }>();
   for (let i = 0; i < n; i++) {
     const cf = nodes[i].callFrame;
+    if (cf.url) {
+      let script = scripts.get(cf.url);
+      if (!script) {
+        const c = classify(cf.functionName, cf.url) as { category: Category; kind: string };
+        scripts.set(cf.url, (script = { id: scripts.size, file: fileFromUrl(cf.url), ...c }));
+      }
+      const line = cf.lineNumber + 1;
+      const name = cf.functionName || '(anonymous)';
+      const key = `${script.id}:${line}:${name}`;
+      let f = frameIndex.get(key);
+      if (f === undefined) {
+        f = frames.length;
+        frameIndex.set(key, f);
+        frames.push({ name, file: script.file, line, category: script.category, kind: script.kind });
+      }
+      frameOfNode[i] = f;
+      continue;
+    }
     const c = classify(cf.functionName, cf.url);
     if (c === 'root') {
       frameOfNode[i] = -1;
@@ -264,37 +306,51 @@ function timeOrder(profile: RawCpuProfile, prep: PrepFrames): FlameTree {
   void selfOfNode;
   const levels: LevelBuilder[] = [new LevelBuilder()];
   levels[0].push(0, 0, 0, 0, -1);
-  // The open frame at each depth: its profile node and its index in the level.
+  // The open frames, outermost first: profile node and index in its level
+  // (level = position + 1). openDepth[node] is that position, -1 when closed.
   const openNode: number[] = [];
-  const openIndex: number[] = [0];
+  const openIndex: number[] = [];
+  const openDepth = new Int32Array(frameOfNode.length).fill(-1);
   let t = 0;
   let nodeCount = 1;
-  const path: number[] = [];
+  const fresh: number[] = [];
+  const closeTo = (keep: number) => {
+    while (openNode.length > keep) {
+      const d = openNode.length;
+      const idx = openIndex.pop()!;
+      openDepth[openNode.pop()!] = -1;
+      levels[d].width[idx] = t - levels[d].start[idx];
+    }
+  };
   for (let s = 0; s < samples.length; s++) {
     const leaf = indexOfId.get(samples[s]);
     const d = s + 1 < deltas.length ? deltas[s + 1] : deltas[s];
     const dt = d > 0 ? d : 0;
     if (leaf === undefined || frameOfNode[leaf] === -2 || dt === 0) continue;
-    path.length = 0;
-    for (let i: number = leaf; i >= 0; i = parentOfNode[i]) if (frameOfNode[i] >= 0) path.push(i);
-    path.reverse();
-    let depth = 0;
-    // Same profile node at the same depth means the same stack prefix: extend it.
-    while (depth < path.length && depth < openNode.length && openNode[depth] === path[depth]) depth++;
-    openNode.length = depth;
-    openIndex.length = depth + 1;
-    for (let k = depth; k < path.length; k++) {
-      const level = (levels[k + 1] ??= new LevelBuilder());
-      openIndex.push(level.push(t, 0, 0, frameOfNode[path[k]], openIndex[k]));
-      openNode.push(path[k]);
+    // Walk up only as far as the first frame still open: that prefix is shared
+    // with the previous sample and merely extends.
+    fresh.length = 0;
+    let i: number = leaf;
+    while (i >= 0 && openDepth[i] < 0) {
+      if (frameOfNode[i] >= 0) fresh.push(i);
+      i = parentOfNode[i];
+    }
+    closeTo(i >= 0 ? openDepth[i] + 1 : 0);
+    for (let k = fresh.length - 1; k >= 0; k--) {
+      const node = fresh[k];
+      const depth = openNode.length + 1;
+      const level = (levels[depth] ??= new LevelBuilder());
+      openIndex.push(level.push(t, 0, 0, frameOfNode[node], depth === 1 ? 0 : openIndex[depth - 2]));
+      openDepth[node] = openNode.length;
+      openNode.push(node);
       nodeCount++;
     }
-    levels[0].width[0] += dt;
-    for (let k = 0; k < path.length; k++) levels[k + 1].width[openIndex[k + 1]] += dt;
-    const leafLevel = levels[path.length];
-    leafLevel.self[openIndex[path.length]] += dt;
+    if (openNode.length) levels[openNode.length].self[openIndex[openNode.length - 1]] += dt;
+    else levels[0].self[0] += dt;
     t += dt;
   }
+  closeTo(0);
+  levels[0].width[0] = t;
   return { frames: prep.frames, levels: levels.map((l) => l.seal()), totalUs: t, nodeCount, layout: 'timeOrder' };
 }
 
