@@ -227,7 +227,7 @@ export function writeBigProfileNote(rootDir: string, r: ProfileAnalysisResult, s
     '',
     `Measured ${started.toISOString().slice(0, 10)} by the \`profile-analysis\` block of \`npm run bench\` (Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 1073741824)} GB of memory, load average ${os.loadavg()[0].toFixed(1)} at the end).`,
     '',
-    `- Input: a generated, deterministic profile of ${mb(b.profile.bytes)} (${b.profile.bytes} bytes): ${b.profile.nodes.toLocaleString('en')} nodes, ${b.profile.samples.toLocaleString('en')} samples and time deltas, position ticks on about a third of the nodes. Larger than V8's longest string (about 512 MB), so \`JSON.parse\` of its text cannot work at all.`,
+    `- Input: a generated, deterministic profile of ${mb(b.profile.bytes)} (${b.profile.bytes} bytes): ${b.profile.nodes.toLocaleString('en')} nodes, ${b.profile.samples.toLocaleString('en')} samples and time deltas, position ticks on about a third of the nodes.`,
     `- Command: \`hotpath analyze FILE --json\` (the streaming reader in a worker thread), one run under \`/usr/bin/time -v\`.`,
     `- Result: ${b.run.ok ? `exit 0, ${(b.run.wallMs / 1000).toFixed(1)} s wall clock, ${b.run.cpuS.toFixed(1)} s of CPU (user + system), peak resident set ${b.run.maxRssMb.toFixed(0)} MB` : `FAILED: ${b.run.note}`}.`,
     '',
