@@ -163,7 +163,16 @@ export function activate(context: vscode.ExtensionContext): void {
       if (annotations.run?.record.id === path.basename(dir)) select(null);
       runs.refresh();
     }),
-    registerCommand(Commands.ShowFlameGraph, (arg?: unknown) => showFlameGraph(context.extensionUri, runDirOf(arg), false)),
+    registerCommand(Commands.ShowFlameGraph, (arg?: unknown) => {
+      // From the palette during a run: follow the run (slices merged as they arrive).
+      if (arg === undefined && controller!.running) {
+        const live = controller!.liveFlameSource();
+        if (!live) return void vscode.window.showInformationMessage('Hotpath: the first CPU profile slice arrives a few seconds into the load; try again in a moment.');
+        FlameGraphPanel.show(context.extensionUri, live);
+        return;
+      }
+      showFlameGraph(context.extensionUri, runDirOf(arg), false);
+    }),
     registerCommand(Commands.CompareFlameGraphWithBaseline, (arg?: unknown) => showFlameGraph(context.extensionUri, runDirOf(arg), true)),
     vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, async (loc: { file: string; line: number }) => {
       const where = locateWorkspace();

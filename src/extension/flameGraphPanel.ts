@@ -17,6 +17,8 @@ export interface FlameSource {
   title: string;
   profile: RawCpuProfile;
   baseline?: { title: string; profile: RawCpuProfile };
+  /** The slices of a run that is still going, merged so far; replaced by the saved profile when it ends. */
+  live?: boolean;
 }
 
 /** A saved run's profile (and the baseline's in diff mode), source-mapped by the engine. */
@@ -31,6 +33,20 @@ export class FlameGraphPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private disposed = false;
+
+  /** True when the open panel follows the running benchmark. */
+  static get showingLive(): boolean {
+    return FlameGraphPanel.current?.source.live === true;
+  }
+
+  /** Updates the panel with a newer merge of the live slices, or the saved run once it ends; no panel, no work. */
+  static update(source: FlameSource): void {
+    const current = FlameGraphPanel.current;
+    if (!current || current.source.live !== true) return;
+    current.source = source;
+    current.panel.title = panelTitle(source);
+    current.send();
+  }
 
   static show(extensionUri: vscode.Uri, source: FlameSource): FlameGraphPanel {
     const existing = FlameGraphPanel.current;
@@ -94,7 +110,7 @@ export class FlameGraphPanel implements vscode.Disposable {
   private send(): void {
     if (this.disposed || !this.ready) return;
     const s = this.source;
-    const message: ToFlame = { type: 'showProfile', profile: s.profile, title: s.title, baseline: s.baseline?.profile ?? null, baselineTitle: s.baseline?.title };
+    const message: ToFlame = { type: 'showProfile', profile: s.profile, title: s.title, baseline: s.baseline?.profile ?? null, baselineTitle: s.baseline?.title, live: s.live === true };
     void this.panel.webview.postMessage(message);
   }
 
@@ -108,6 +124,7 @@ export class FlameGraphPanel implements vscode.Disposable {
 }
 
 function panelTitle(source: FlameSource): string {
+  if (source.live) return `Flame Graph: ${source.title} (live)`;
   return source.baseline ? `Flame Graph: ${source.title} vs ${source.baseline.title}` : `Flame Graph: ${source.title}`;
 }
 

@@ -8,7 +8,9 @@ import { CancellationSource, HotpathError } from '../engine/events';
 import type { RunOutcome } from '../engine/runner';
 import type { DashboardState, ToDashboard } from '../protocol/dashboard';
 import { Commands, ContextKeys, setting } from './contributions';
+import type { CpuProfile } from '../engine/cpu/cpuProfile';
 import { DashboardPanel } from './dashboardPanel';
+import { FlameGraphPanel, flameSourceOfRun, type FlameSource } from './flameGraphPanel';
 import { formatMs, formatRps } from './format';
 import { locateWorkspace } from './workspaceRuns';
 
@@ -22,6 +24,17 @@ export class RunController implements vscode.Disposable {
   private state: DashboardState = { runId: null, title: 'Hotpath', phase: 'idle', message: 'No run yet.', ticks: [], samples: [], runtime: [] };
   private dashboard: DashboardPanel | undefined;
   private lastRunDir: string | null = null;
+  /** While a run goes and at least one CPU slice has arrived: the live flame graph's source. */
+  private liveFlame: (() => FlameSource) | null = null;
+
+  /** The running benchmark's flame graph so far, or null when no run is going or no slice came yet. */
+  liveFlameSource(): FlameSource | null {
+    return this.liveFlame ? this.liveFlame() : null;
+  }
+
+  get running(): boolean {
+    return this.active !== null;
+  }
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -73,10 +86,11 @@ export class RunController implements vscode.Disposable {
     if (this.active) return;
     // Config parsing, the runner (load generator, inspector client, analysis) and what they
     // import are one chunk, loaded on the first run rather than at activation.
-    const [{ loadConfig }, { settingDefaults, withSettingDefaults }, { BenchmarkRun }] = await Promise.all([
+    const [{ loadConfig }, { settingDefaults, withSettingDefaults }, { BenchmarkRun }, { mergeProfiles }] = await Promise.all([
       import(/* webpackChunkName: "runner" */ '../engine/config'),
       import(/* webpackChunkName: "runner" */ './settingsDefaults'),
       import(/* webpackChunkName: "runner" */ '../engine/runner'),
+      import(/* webpackChunkName: "runner" */ '../engine/cpu/mergeProfiles'),
     ]);
     if (this.active) return;
     let loaded;
@@ -111,6 +125,8 @@ export class RunController implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: 'Hotpath', cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => cancel.cancel('The run was cancelled from VS Code.'));
+        const liveSlices: CpuProfile[] = [];
+        this.liveFlame = null;
         let loadStart = 0;
         let reported = 0;
         run.onEvent.event((e) => {
@@ -145,6 +161,11 @@ export class RunController implements vscode.Disposable {
               this.post({ type: 'runtime', sample: e.sample });
               break;
             case 'cpuSlice':
+              // The live flame graph: every slice merged with the ones before it, sent only
+              // while a flame graph panel follows this run (slices come every few seconds).
+              liveSlices.push(e.profile);
+              this.liveFlame = () => ({ title: this.state.title, profile: mergeProfiles(liveSlices), live: true });
+              if (FlameGraphPanel.showingLive) FlameGraphPanel.update(this.liveFlame());
               break;
           }
         });
@@ -164,6 +185,7 @@ export class RunController implements vscode.Disposable {
       await done;
     } finally {
       this.active = null;
+      this.liveFlame = null;
       this.statusBar.hide();
       void vscode.commands.executeCommand('setContext', ContextKeys.Running, false);
     }
@@ -188,6 +210,14 @@ export class RunController implements vscode.Disposable {
     this.post({ type: 'phase', phase, message });
     this.output.appendLine(`[hotpath] ${message}${outcome.runDir ? ` (saved to ${outcome.runDir})` : ''}`);
     this.finished.fire(outcome);
+    // A flame graph that followed the run now shows what was saved (source-mapped).
+    if (FlameGraphPanel.showingLive && outcome.runDir && fs.existsSync(path.join(outcome.runDir, 'cpu.cpuprofile'))) {
+      try {
+        FlameGraphPanel.update(flameSourceOfRun(outcome.runDir));
+      } catch (err) {
+        this.output.appendLine(`[hotpath] The flame graph could not read the saved profile: ${(err as Error).message}`);
+      }
+    }
     if (outcome.status === 'error' || outcome.status === 'cancelled') {
       void vscode.window.showWarningMessage(`Hotpath: ${outcome.error ?? outcome.status}`);
     } else {
