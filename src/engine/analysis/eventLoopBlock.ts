@@ -50,7 +50,7 @@ export function blockedWindows(timeline: DelayWindow[], maxP99Ms: number, window
 }
 
 /** `profileStartT`: the run time (ms) of `profile.startTime`. */
-export function codeInWindows(profile: CpuProfile, profileStartT: number, windows: TimeWindow[], options: LocateOptions = {}): { culprits: BlockCulprit[]; busyMs: number } {
+export function codeInWindows(profile: CpuProfile, profileStartT: number, windows: TimeWindow[], options: LocateOptions = {}): { culprits: BlockCulprit[]; busyMs: number; longestRunMs: number } {
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
   for (const n of profile.nodes) {
@@ -94,6 +94,13 @@ export function codeInWindows(profile: CpuProfile, profileStartT: number, window
     while (wi < merged.length && merged[wi].endT <= t) wi++;
     return wi < merged.length && t >= merged[wi].startT;
   };
+  // A gap between two samples longer than a few sampling intervals is time the thread did not
+  // run (the machine gave the CPU to someone else), not time the code ran: it is capped.
+  const deltas = profile.timeDeltas.filter((d) => d > 0).sort((a, b) => a - b);
+  const capUs = 4 * (deltas.length ? deltas[Math.floor(deltas.length / 2)] : 1000);
+  let run = { key: null as number | null, us: 0, last: -2 };
+  let longestUs = 0;
+  let longestKey: string | null = null;
   const usBy = new Map<string, { node: ProfileNode; us: number }>();
   let busyUs = 0;
   let ts = profile.startTime;
@@ -107,17 +114,28 @@ export function codeInWindows(profile: CpuProfile, profileStartT: number, window
     if (!node || node.callFrame.functionName === '(idle)') continue;
     busyUs += dt;
     const o = owner(node.id);
+    // One call of one function of the user's code, sampled without a break: how long the loop could not turn.
+    const runKey = o ? o.id : null;
+    if (runKey !== null && runKey === run.key && run.last === i - 1) run.us += Math.min(dt, capUs);
+    else run = { key: runKey, us: runKey === null ? 0 : Math.min(dt, capUs), last: i };
+    run.last = i;
     if (!o) continue;
     const key = frameKey(o.callFrame);
+    if (run.us > longestUs) {
+      longestUs = run.us;
+      longestKey = key;
+    }
     const acc = usBy.get(key);
     if (acc) acc.us += dt;
     else usBy.set(key, { node: o, us: dt });
   }
-  const culprits = [...usBy.values()]
-    .sort((a, b) => b.us - a.us)
+  // The function of the longest unbroken call comes first: that call is what held the loop.
+  const culprits = [...usBy.entries()]
+    .sort(([ka, a], [kb, b]) => Number(kb === longestKey) - Number(ka === longestKey) || b.us - a.us)
+    .map(([, a]) => a)
     .slice(0, 5)
     .map((a) => ({ ...locateFrame(a.node.callFrame, options), ms: round(a.us / 1000, 1), pct: busyUs ? round((a.us / busyUs) * 100, 1) : 0 }));
-  return { culprits, busyMs: round(busyUs / 1000, 1) };
+  return { culprits, busyMs: round(busyUs / 1000, 1), longestRunMs: round(longestUs / 1000, 1) };
 }
 
 export interface EventLoopBlockInput {
@@ -131,16 +149,20 @@ export function eventLoopBlockFinding(input: EventLoopBlockInput | null, setting
   if (!input || !(input.delayMs.p99 > settings.maxP99Ms)) return null;
   const windows = blockedWindows(input.timeline, settings.maxP99Ms);
   const code = input.profile && windows.length ? codeInWindows(input.profile.profile, input.profile.startT, windows, options) : null;
-  const top = code?.culprits[0] ?? null;
-  const head = `The event loop was blocked: delay p99 ${input.delayMs.p99} ms (limit ${settings.maxP99Ms} ms, longest ${input.delayMs.max} ms) in ${windows.length} of ${input.timeline.length} one-second windows`;
+  // Blamed on code only when one call of it held the loop for at least half the limit without a
+  // break; otherwise the delay came from the machine (the service waited for a CPU) or from many
+  // short tasks back to back, and no single line is to blame.
+  const held = !!code && code.longestRunMs >= settings.maxP99Ms / 2;
+  const top = held ? (code?.culprits[0] ?? null) : null;
+  const head = `The event loop was ${top || !code ? 'blocked' : 'delayed'}: delay p99 ${input.delayMs.p99} ms (limit ${settings.maxP99Ms} ms, longest ${input.delayMs.max} ms) in ${windows.length} of ${input.timeline.length} one-second windows`;
   const tail = top
-    ? `; in those windows ${top.name} (${top.file}:${top.line}) ran ${top.ms} ms, ${top.pct}% of the busy CPU time, so move that work off the loop or break it up`
+    ? `; in those windows ${top.name} (${top.file}:${top.line}) ran ${top.ms} ms, ${top.pct}% of the busy CPU time, up to ${code!.longestRunMs} ms in one call without a break, so move that work off the loop or break it up`
     : code
-      ? '; no code of yours ran in those windows (the time went to libraries, Node.js or native code)'
+      ? `; but no call of your code ran longer than ${code.longestRunMs} ms without a break in those windows, so the delay came from the machine (the service waited for a CPU) or from many short tasks back to back, not from one blocking call`
       : '';
   return {
     kind: 'event-loop-block',
-    severity: 'warning',
+    severity: top || !code ? 'warning' : 'info',
     message: `${head}${tail}.`,
     location: top ? { file: top.file, line: top.line, column: top.column } : null,
     evidence: {
@@ -149,7 +171,7 @@ export function eventLoopBlockFinding(input: EventLoopBlockInput | null, setting
       maxP99Ms: settings.maxP99Ms,
       blockedWindows: windows.length,
       windows: input.timeline.length,
-      ...(code ? { busyMsInWindows: code.busyMs } : {}),
+      ...(code ? { busyMsInWindows: code.busyMs, longestRunMs: code.longestRunMs } : {}),
       ...(top ? { function: top.name, functionMs: top.ms, functionPct: top.pct } : {}),
     },
     ...(code && code.culprits.length ? { frames: code.culprits } : {}),
