@@ -7,12 +7,22 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { performance } from 'perf_hooks';
 import { now } from './probeClock';
-import type { QueryDriver, QueryMessage, RequestRef } from './probeMessages';
+import type { CallSite, QueryDriver, QueryMessage, RequestRef } from './probeMessages';
 import type { RequestSource } from './requestContext';
 import { normalizeSql } from './sqlNormalize';
-import { firstUserFrame, parseFrame } from './stackFrames';
+import { firstUserFrame, isLibraryFile, parseFrame } from './stackFrames';
 
+/**
+ * Frames captured first: enough to reach the user's frame through a driver
+ * (and most ORMs). Only when none of them is the user's code is the stack
+ * captured again, STACK_LIMIT deep. Capturing 50 frames and formatting them
+ * cost about 4 times as much CPU as 10 (bench/probe-overhead).
+ */
+export const SHORT_STACK_LIMIT = 10;
 export const STACK_LIMIT = 50;
+/** Frames kept beyond the user's frame (the stack sent is context, the call site is what is used). */
+const OUTER_FRAMES = 4;
+const FRAME_CACHE_SIZE = 5_000;
 /** Longer query text is cut before normalising (bulk inserts can be megabytes). */
 const MAX_SQL_CHARS = 16_384;
 const NORMALIZED_CACHE_SIZE = 2_000;
@@ -21,6 +31,8 @@ export interface PendingQuery {
   readonly driver: QueryDriver;
   readonly sql: string;
   readonly stack: string[];
+  /** The first frame of the user's code (resolved at the call). */
+  readonly callSite?: CallSite | null;
   readonly request: RequestRef | null;
   readonly startMs: number;
   readonly startPerf: number;
@@ -51,38 +63,99 @@ function toFrame(site: NodeJS.CallSite): string | undefined {
   return `${file}:${line}:${column}`;
 }
 
+interface ResolvedFrame {
+  readonly frame: string;
+  /** Set for the user's own code (not a library, not Node, not the probe). */
+  readonly site: CallSite | null;
+}
+
 /**
- * The current JavaScript stack as `file:line:col` frames, innermost first,
- * starting below `boundary`. Uses structured call sites, so a service's own
- * Error.prepareStackTrace (source-map-support and the like) is neither run nor
- * disturbed.
+ * Formatted frames by script and source position: resolving a line and column
+ * and building the string is most of the cost of a frame, and a service issues
+ * its queries from a handful of places, so each place is formatted once.
  */
-export function captureStack(boundary: StackBoundary): string[] {
+const frameCache = new Map<string, ResolvedFrame | null>();
+
+function resolveFrame(site: NodeJS.CallSite): ResolvedFrame | null {
+  const name = site.getFileName();
+  if (!name) return null;
+  const position = (site as { getPosition?: () => number }).getPosition?.();
+  const key = position === undefined ? undefined : `${position} ${name}`;
+  if (key !== undefined) {
+    const cached = frameCache.get(key);
+    if (cached !== undefined) return cached;
+  }
+  const frame = toFrame(site);
+  let resolved: ResolvedFrame | null = null;
+  if (frame) {
+    const parsed = parseFrame(frame);
+    resolved = { frame, site: parsed && !isLibraryFile(parsed.file) ? parsed : null };
+  }
+  if (key !== undefined) {
+    if (frameCache.size >= FRAME_CACHE_SIZE) frameCache.clear();
+    frameCache.set(key, resolved);
+  }
+  return resolved;
+}
+
+function structuredStack(boundary: StackBoundary, limit: number): NodeJS.CallSite[] {
   const previousLimit = Error.stackTraceLimit;
   const previousPrepare = Error.prepareStackTrace;
   const holder: { stack?: unknown } = {};
-  let sites: NodeJS.CallSite[] = [];
   try {
-    Error.stackTraceLimit = STACK_LIMIT;
+    Error.stackTraceLimit = limit;
     Error.prepareStackTrace = (_error, callSites) => callSites;
     Error.captureStackTrace(holder, boundary);
-    sites = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : [];
+    return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : [];
   } catch {
-    sites = [];
+    return [];
   } finally {
     Error.stackTraceLimit = previousLimit;
     Error.prepareStackTrace = previousPrepare;
   }
+}
+
+function framesOf(sites: readonly NodeJS.CallSite[]): { frames: string[]; callSite: CallSite | null } {
   const frames: string[] = [];
+  let callSite: CallSite | null = null;
+  let outer = 0;
   for (const site of sites) {
+    let resolved: ResolvedFrame | null = null;
     try {
-      const frame = toFrame(site);
-      if (frame) frames.push(frame);
+      resolved = resolveFrame(site);
     } catch {
       // A call site that cannot describe itself is left out.
     }
+    if (!resolved) continue;
+    frames.push(resolved.frame);
+    if (callSite) {
+      if (++outer >= OUTER_FRAMES) break;
+    } else if (resolved.site) {
+      callSite = resolved.site;
+    }
   }
-  return frames;
+  return { frames, callSite };
+}
+
+/**
+ * The JavaScript stack at the call as `file:line:col` frames, innermost first,
+ * starting below `boundary`, down to the first frame of the user's code and a
+ * few frames beyond it; with that frame as `callSite`. Uses structured call
+ * sites, so a service's own Error.prepareStackTrace (source-map-support and
+ * the like) is neither run nor disturbed. A short stack is captured first and
+ * a deep one only when the short one holds no frame of the user's code.
+ */
+export function captureCall(boundary: StackBoundary): { frames: string[]; callSite: CallSite | null } {
+  const short = structuredStack(boundary, SHORT_STACK_LIMIT);
+  const first = framesOf(short);
+  if (first.callSite || short.length < SHORT_STACK_LIMIT) return first;
+  const deep = framesOf(structuredStack(boundary, STACK_LIMIT));
+  return deep.frames.length >= first.frames.length ? deep : first;
+}
+
+/** The frames of captureCall (kept for the drivers' own call-path checks and the tests). */
+export function captureStack(boundary: StackBoundary): string[] {
+  return captureCall(boundary).frames;
 }
 
 /** The file of the first frame that is not matched by `isInternal` (the driver's own call path). */
@@ -107,10 +180,12 @@ export class QueryRecorder {
   begin(driver: QueryDriver, sql: unknown, boundary: StackBoundary): PendingQuery | undefined {
     if (!this.enabled || typeof sql !== 'string') return undefined;
     try {
+      const call = captureCall(boundary);
       return {
         driver,
         sql,
-        stack: captureStack(boundary),
+        stack: call.frames,
+        callSite: call.callSite,
         request: this.requests.current(),
         startMs: now(),
         startPerf: performance.now(),
@@ -139,7 +214,7 @@ export class QueryRecorder {
         durationMs: Math.round(durationMs * 1000) / 1000,
         startMs: Math.round(pending.startMs * 1000) / 1000,
         stack: pending.stack,
-        callSite: firstUserFrame(pending.stack),
+        callSite: pending.callSite !== undefined ? pending.callSite : firstUserFrame(pending.stack),
         request: pending.request,
       };
       if (failed) message.failed = true;
