@@ -102,6 +102,85 @@ function knownKey(bytes: Buffer, from: number, to: number): string | null {
 const NUMBER_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const MAX_NUMBER_CHARS = 64;
 
+/**
+ * Names and URLs interned by their bytes: a hash over the raw bytes finds the
+ * string id (FrameTable.stringId) of a byte sequence seen before, so a JS
+ * string is made once per distinct name or URL, not once per node.
+ */
+class ByteStrings {
+  private slots = new Int32Array(4096); // entry + 1, 0 empty
+  private hashes = new Int32Array(1024);
+  private starts = new Int32Array(1024);
+  private lengths = new Int32Array(1024);
+  private ids = new Int32Array(1024);
+  private count = 0;
+  private store = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+
+  id(chunk: Buffer, from: number, to: number, frames: FrameTable): number {
+    let h = 0x811c9dc5 | 0;
+    for (let k = from; k < to; k++) h = Math.imul(h ^ chunk[k], 0x01000193);
+    const len = to - from;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const store = this.store;
+    let at = (h ^ (h >>> 16)) & mask;
+    for (;;) {
+      const e = slots[at] - 1;
+      if (e < 0) break;
+      if (this.hashes[e] === h && this.lengths[e] === len) {
+        const start = this.starts[e];
+        let k = 0;
+        while (k < len && store[start + k] === chunk[from + k]) k++;
+        if (k === len) return this.ids[e];
+      }
+      at = (at + 1) & mask;
+    }
+    const id = frames.stringId(chunk.toString('utf8', from, to));
+    this.add(chunk, from, to, h, id, at);
+    return id;
+  }
+
+  private add(chunk: Buffer, from: number, to: number, h: number, id: number, at: number): void {
+    const len = to - from;
+    if (this.used + len > this.store.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.store.length * 2, this.used + len));
+      this.store.copy(next, 0, 0, this.used);
+      this.store = next;
+    }
+    chunk.copy(this.store, this.used, from, to);
+    const e = this.count++;
+    if (e === this.hashes.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.hashes = grow(this.hashes);
+      this.starts = grow(this.starts);
+      this.lengths = grow(this.lengths);
+      this.ids = grow(this.ids);
+    }
+    this.hashes[e] = h;
+    this.starts[e] = this.used;
+    this.lengths[e] = len;
+    this.ids[e] = id;
+    this.used += len;
+    this.slots[at] = e + 1;
+    if (this.count * 2 > this.slots.length) {
+      const slots = new Int32Array(this.slots.length * 2);
+      const mask = slots.length - 1;
+      for (let i = 0; i < this.count; i++) {
+        const hh = this.hashes[i];
+        let a = (hh ^ (hh >>> 16)) & mask;
+        while (slots[a] !== 0) a = (a + 1) & mask;
+        slots[a] = i + 1;
+      }
+      this.slots = slots;
+    }
+  }
+}
+
 const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
@@ -138,6 +217,7 @@ export class ProfileStreamParser {
   private field = F_SKIP;
   private rootSeen = 0;
   private readonly frames = new FrameTable();
+  private readonly byteStrings = new ByteStrings();
   private readonly nodeId = int32s();
   private readonly nodeFrame = int32s();
   private readonly nodeOffset = float64s();
@@ -162,8 +242,8 @@ export class ProfileStreamParser {
   private nFrame = -1;
   private nStart = 0;
   private fSeen = 0;
-  private fName = '';
-  private fUrl = '';
+  private fName = 0; // string ids (FrameTable.stringId)
+  private fUrl = 0;
   private fLine = 0;
   private fColumn = 0;
   private tSeen = 0;
@@ -455,6 +535,9 @@ export class ProfileStreamParser {
     const lookup = role === R_SAMPLES && this.samplesResolved ? this.lookup! : null;
     const target = role === R_SAMPLES ? this.samples : this.deltasInt;
     if (!target) return i;
+    // The array's buffer and length in locals: written back before each return.
+    let data = target.data;
+    let len = target.length;
     for (;;) {
       let v = 0;
       let k = at;
@@ -465,16 +548,23 @@ export class ProfileStreamParser {
         k++;
       }
       const digits = k - at;
-      if (k === n || digits === 0 || digits > 9 || (digits > 1 && chunk[at] === 0x30)) return done;
+      if (k === n || digits === 0 || digits > 9 || (digits > 1 && chunk[at] === 0x30)) break;
       if (lookup) {
-        const s = lookup(v);
-        if (s < 0) return done;
-        target.push(s);
-      } else target.push(v);
+        v = lookup(v);
+        if (v < 0) break;
+      }
+      if (len === data.length) {
+        target.length = len;
+        target.push(v);
+        data = target.data;
+        len++;
+      } else data[len++] = v;
       done = k;
-      if (chunk[k] !== 0x2c) return done;
+      if (chunk[k] !== 0x2c) break;
       at = k + 1;
     }
+    target.length = len;
+    return done;
   }
 
   private beginString(isKey: boolean, at: number): void {
@@ -513,7 +603,7 @@ export class ProfileStreamParser {
       this.onKey(knownKey(chunk, from, to) ?? chunk.toString('utf8', from, to));
       return;
     }
-    const s = chunk.toString('utf8', from, to);
+    const s = this.byteStrings.id(chunk, from, to, this.frames);
     if (this.field === F_FN) {
       this.fName = s;
       this.fSeen |= 1;
@@ -539,10 +629,10 @@ export class ProfileStreamParser {
     if (this.strEscaped) s = JSON.parse(`"${s}"`) as string;
     if (this.strIsKey) this.onKey(s);
     else if (this.field === F_FN) {
-      this.fName = s;
+      this.fName = this.frames.stringId(s);
       this.fSeen |= 1;
     } else {
-      this.fUrl = s;
+      this.fUrl = this.frames.stringId(s);
       this.fSeen |= 2;
     }
   }
@@ -641,7 +731,7 @@ export class ProfileStreamParser {
       case R_FRAME: {
         const missing = !(this.fSeen & 1) ? 'functionName' : !(this.fSeen & 2) ? 'url' : !(this.fSeen & 4) ? 'lineNumber' : !(this.fSeen & 8) ? 'columnNumber' : '';
         if (missing) this.fail(at, `a node's callFrame has no "${missing}"`);
-        this.nFrame = this.frames.intern(this.fName, this.fUrl, this.fLine, this.fColumn);
+        this.nFrame = this.frames.internIds(this.fName, this.fUrl, this.fLine, this.fColumn);
         break;
       }
       case R_TICK:
@@ -764,7 +854,7 @@ export class ProfileStreamParser {
 }
 
 /** Reads a `.cpuprofile` file into a table, chunk by chunk. */
-export function readProfileTable(file: string, limits: StreamLimits = {}, chunkBytes = 1 << 20): ProfileTable {
+export function readProfileTable(file: string, limits: StreamLimits = {}, chunkBytes = 4 << 20): ProfileTable {
   const parser = new ProfileStreamParser(file, limits);
   const fd = fs.openSync(file, 'r');
   try {

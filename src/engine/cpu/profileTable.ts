@@ -64,28 +64,93 @@ export class Growable<T extends Int32Array | Float64Array> {
 export const int32s = (n = 1024) => new Growable<Int32Array>(new Int32Array(n), (k) => new Int32Array(k));
 export const float64s = (n = 1024) => new Growable<Float64Array>(new Float64Array(n), (k) => new Float64Array(k));
 
-/** Interns call frames: the same function/url/line/column is one frame. */
+/**
+ * Interns call frames: the same function/url/line/column is one frame. Names
+ * and URLs are interned to small ids first (`stringId`), then frames by their
+ * four numbers in an open-addressed table: no string key per node.
+ */
 export class FrameTable {
   readonly frames: Frame[] = [];
-  private readonly strings = new Map<string, number>();
-  private readonly index = new Map<string, number>();
-  private id(s: string): number {
-    let i = this.strings.get(s);
-    if (i === undefined) this.strings.set(s, (i = this.strings.size));
-    return i;
-  }
-  intern(functionName: string, url: string, lineNumber: number, columnNumber: number): number {
-    // Short keys of small numbers: long names and URLs are hashed once each, not once per node.
-    const key = `${this.id(functionName)},${this.id(url)},${lineNumber},${columnNumber}`;
-    let i = this.index.get(key);
+  /** Interned strings by id. */
+  readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private frameFn = new Int32Array(256);
+  private frameUrl = new Int32Array(256);
+  private frameLine = new Float64Array(256);
+  private frameColumn = new Float64Array(256);
+  /** Open addressing: frame index + 1, 0 empty. */
+  private slots = new Int32Array(1024);
+
+  stringId(s: string): number {
+    let i = this.stringIds.get(s);
     if (i === undefined) {
-      i = this.frames.length;
-      this.frames.push({ functionName, url, lineNumber, columnNumber });
-      this.index.set(key, i);
+      i = this.strings.length;
+      this.stringIds.set(s, i);
+      this.strings.push(s);
     }
     return i;
   }
+
+  intern(functionName: string, url: string, lineNumber: number, columnNumber: number): number {
+    return this.internIds(this.stringId(functionName), this.stringId(url), lineNumber, columnNumber);
+  }
+
+  /** A frame by the ids of its name and URL (from `stringId`) and its line and column. */
+  internIds(fn: number, url: number, lineNumber: number, columnNumber: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let h = Math.imul(fn, 0x9e3779b1) ^ Math.imul(url + 0x7f4a7c15, 0x85ebca6b) ^ Math.imul(lineNumber | 0, 0xc2b2ae35) ^ Math.imul((columnNumber | 0) + 0x165667b1, 0x27d4eb2f);
+    h ^= h >>> 15;
+    for (let at = h & mask; ; at = (at + 1) & mask) {
+      const f = slots[at] - 1;
+      if (f < 0) {
+        const i = this.frames.length;
+        this.frames.push({ functionName: this.strings[fn], url: this.strings[url], lineNumber, columnNumber });
+        if (i === this.frameFn.length) this.growFrames();
+        this.frameFn[i] = fn;
+        this.frameUrl[i] = url;
+        this.frameLine[i] = lineNumber;
+        this.frameColumn[i] = columnNumber;
+        slots[at] = i + 1;
+        if ((i + 1) * 2 > slots.length) this.rehash();
+        return i;
+      }
+      if (this.frameFn[f] === fn && this.frameUrl[f] === url && sameNumber(this.frameLine[f], lineNumber) && sameNumber(this.frameColumn[f], columnNumber)) return f;
+    }
+  }
+
+  private growFrames(): void {
+    const n = this.frameFn.length * 2;
+    const fn = new Int32Array(n);
+    fn.set(this.frameFn);
+    this.frameFn = fn;
+    const url = new Int32Array(n);
+    url.set(this.frameUrl);
+    this.frameUrl = url;
+    const line = new Float64Array(n);
+    line.set(this.frameLine);
+    this.frameLine = line;
+    const column = new Float64Array(n);
+    column.set(this.frameColumn);
+    this.frameColumn = column;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let f = 0; f < this.frames.length; f++) {
+      let h = Math.imul(this.frameFn[f], 0x9e3779b1) ^ Math.imul(this.frameUrl[f] + 0x7f4a7c15, 0x85ebca6b) ^ Math.imul(this.frameLine[f] | 0, 0xc2b2ae35) ^ Math.imul((this.frameColumn[f] | 0) + 0x165667b1, 0x27d4eb2f);
+      h ^= h >>> 15;
+      let at = h & mask;
+      while (slots[at] !== 0) at = (at + 1) & mask;
+      slots[at] = f + 1;
+    }
+    this.slots = slots;
+  }
 }
+
+/** Equal as their decimal text is: -0 is 0, NaN is NaN. */
+const sameNumber = (a: number, b: number) => a === b || (a !== a && b !== b);
 
 /** Maps node ids to node indices: a dense array when ids are small, as V8's are. */
 export function idLookup(nodeId: Int32Array, count: number): (id: number) => number {
