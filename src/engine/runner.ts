@@ -7,7 +7,6 @@ import { LoadedConfig, substitutePort } from './config';
 import { analyzeCpuProfile } from './cpu/cpuProfileModel';
 import { CpuProfile } from './cpu/cpuProfile';
 import { CpuProfiler } from './cpu/cpuProfiler';
-import { mergeProfiles } from './cpu/mergeProfiles';
 import { captureEnvironment } from './environment';
 import { CancellationSource, CancellationToken, CancelledError, Emitter, HotpathError } from './events';
 import { freePort } from './freePort';
@@ -130,7 +129,6 @@ export class BenchmarkRun {
     let errorMessage: string | null = null;
     let readyMs: number | null = null;
     let load: LoadResult | null = null;
-    let slices: CpuProfile[] = [];
     let heapProfile: unknown = null;
     let profileClock: ProfileClock | null = null;
     let client: InspectorClient | null = null;
@@ -275,7 +273,7 @@ export class BenchmarkRun {
     } finally {
       this.phase('stopping', 'Stopping the service');
       heapSampler?.stop();
-      if (profiler) slices = await profiler.stop().catch(() => profiler!.slices);
+      if (profiler) await profiler.stop().catch(() => undefined);
       if (client?.isOpen && config.profile.heap) {
         heapProfile = await client
           .send<{ profile: unknown }>('HeapProfiler.stopSampling')
@@ -332,14 +330,15 @@ export class BenchmarkRun {
     let mergedProfile: CpuProfile | null = null;
     const importedProfile = backendResult?.cpuProfile ?? null;
     const locate = { root: loaded.root, sourceMaps, instrumentationFiles: probePath ? [path.resolve(probePath)] : [] };
-    if (slices.length || importedProfile) {
-      const merged = (mergedProfile = importedProfile ?? mergeProfiles(slices));
+    const mergedSlices = profiler && profiler.merged.sliceCount > 0 ? profiler.merged : null;
+    if (mergedSlices || importedProfile) {
+      const merged = (mergedProfile = importedProfile ?? mergedSlices!.profile());
       staged.writeFile('cpu.cpuprofile', JSON.stringify(merged));
       const summary = analyzeCpuProfile(merged, { root: loaded.root, sourceMaps, instrumentationFiles: probePath ? [path.resolve(probePath)] : [] });
       record.cpu = {
         profile: 'cpu.cpuprofile',
         samplingIntervalMicros: backendResult ? backendResult.samplingIntervalMicros : config.profile.samplingIntervalMicros,
-        slices: importedProfile ? 1 : slices.length,
+        slices: importedProfile ? 1 : profiler!.sliceCount,
         durationMs: summary.durationMs,
         busyMs: summary.busyMs,
         buckets: summary.buckets,

@@ -8,7 +8,6 @@ import { CancellationSource, HotpathError } from '../engine/events';
 import type { RunOutcome } from '../engine/runner';
 import type { DashboardState, ToDashboard } from '../protocol/dashboard';
 import { Commands, ContextKeys, setting } from './contributions';
-import type { CpuProfile } from '../engine/cpu/cpuProfile';
 import { DashboardPanel } from './dashboardPanel';
 import { FlameGraphPanel, flameSourceOfRun, type FlameSource } from './flameGraphPanel';
 import { formatMs, formatRps } from './format';
@@ -86,7 +85,7 @@ export class RunController implements vscode.Disposable {
     if (this.active) return;
     // Config parsing, the runner (load generator, inspector client, analysis) and what they
     // import are one chunk, loaded on the first run rather than at activation.
-    const [{ loadConfig }, { settingDefaults, withSettingDefaults }, { BenchmarkRun }, { mergeProfiles }] = await Promise.all([
+    const [{ loadConfig }, { settingDefaults, withSettingDefaults }, { BenchmarkRun }, { ProfileAccumulator }] = await Promise.all([
       import(/* webpackChunkName: "runner" */ '../engine/config'),
       import(/* webpackChunkName: "runner" */ './settingsDefaults'),
       import(/* webpackChunkName: "runner" */ '../engine/runner'),
@@ -125,7 +124,7 @@ export class RunController implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: 'Hotpath', cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => cancel.cancel('The run was cancelled from VS Code.'));
-        const liveSlices: CpuProfile[] = [];
+        const liveSlices = new ProfileAccumulator({ samples: false });
         this.liveFlame = null;
         let loadStart = 0;
         let reported = 0;
@@ -161,10 +160,12 @@ export class RunController implements vscode.Disposable {
               this.post({ type: 'runtime', sample: e.sample });
               break;
             case 'cpuSlice':
-              // The live flame graph: every slice merged with the ones before it, sent only
-              // while a flame graph panel follows this run (slices come every few seconds).
-              liveSlices.push(e.profile);
-              this.liveFlame = () => ({ title: this.state.title, profile: mergeProfiles(liveSlices), live: true });
+              // The live flame graph: each slice merged into one tree as it arrives (without the
+              // sample timeline, so a long run costs the host no more than its distinct call paths),
+              // sent only while a flame graph panel follows this run.
+              liveSlices.add(e.profile);
+              if (liveSlices.sliceCount === 0) break;
+              this.liveFlame = () => ({ title: this.state.title, profile: liveSlices.profile(), live: true });
               if (FlameGraphPanel.showingLive) FlameGraphPanel.update(this.liveFlame());
               break;
           }

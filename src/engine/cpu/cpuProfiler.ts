@@ -6,6 +6,7 @@
 import { Emitter } from '../events';
 import { InspectorClient } from '../inspectorClient';
 import { CpuProfile } from './cpuProfile';
+import { ProfileAccumulator } from './mergeProfiles';
 
 export interface CpuSlice {
   index: number;
@@ -14,7 +15,9 @@ export interface CpuSlice {
 
 export class CpuProfiler {
   readonly onSlice = new Emitter<CpuSlice>();
-  readonly slices: CpuProfile[] = [];
+  /** Every slice merged as it arrives (one tree, samples in typed arrays), not kept one by one. */
+  readonly merged = new ProfileAccumulator();
+  private cuts = 0;
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<void> = Promise.resolve();
   private running = false;
@@ -35,14 +38,18 @@ export class CpuProfiler {
     }, this.sliceMs);
   }
 
-  /** Stops profiling and returns every slice recorded (possibly none if the service died). */
-  async stop(): Promise<CpuProfile[]> {
+  /** Slices cut so far, empty ones included. */
+  get sliceCount(): number {
+    return this.cuts;
+  }
+
+  /** Stops profiling; the slices recorded (possibly none if the service died) are in `merged`. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.busy;
     if (this.running) await this.cut(false).catch(() => undefined);
     this.running = false;
-    return this.slices;
   }
 
   private async cut(restart: boolean): Promise<void> {
@@ -50,7 +57,7 @@ export class CpuProfiler {
     const { profile } = await this.client.send<{ profile: CpuProfile }>('Profiler.stop');
     if (restart) await this.client.send('Profiler.start');
     else this.running = false;
-    this.slices.push(profile);
-    this.onSlice.fire({ index: this.slices.length - 1, profile });
+    this.merged.add(profile);
+    this.onSlice.fire({ index: this.cuts++, profile });
   }
 }

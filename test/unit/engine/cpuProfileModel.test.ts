@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CpuProfile, ProfileNode } from '../../../src/engine/cpu/cpuProfile';
 import { analyzeCpuProfile, categorize } from '../../../src/engine/cpu/cpuProfileModel';
-import { mergeProfiles } from '../../../src/engine/cpu/mergeProfiles';
+import { mergeProfiles, ProfileAccumulator } from '../../../src/engine/cpu/mergeProfiles';
 
 const frame = (functionName: string, url = 'file:///app/src/server.js', lineNumber = 0) => ({ functionName, scriptId: '1', url, lineNumber, columnNumber: 4 });
 
@@ -93,6 +93,37 @@ test('merging slices keeps every sample, adds hit counts and ticks, and reuses i
   assert.equal(stamps[3], 4005);
   const s = analyzeCpuProfile(merged);
   assert.equal(s.hotFunctions.find((f) => f.name === 'a')!.selfMs, 4 + 0); // 4 samples of a, 1 ms each
+});
+
+test('slices merged one at a time as they arrive equal the merge of them all; without samples only the tree is kept', () => {
+  const slice = (offset: number, idShift: number, hot: string): CpuProfile => ({
+    nodes: [
+      node(1 + idShift, '(root)', [2 + idShift]),
+      node(2 + idShift, 'main', [3 + idShift], { hitCount: 1 }),
+      node(3 + idShift, hot, [], { hitCount: 2, positionTicks: [{ line: 7, ticks: 2 }] }),
+    ],
+    startTime: offset,
+    endTime: offset + 3000,
+    samples: [3 + idShift, 2 + idShift, 3 + idShift],
+    timeDeltas: [1000, 1000, 1000],
+  });
+  // More than the accumulator's first typed-array capacity (4096 samples), so growth is exercised too.
+  const slices = Array.from({ length: 1500 }, (_, i) => slice(i * 3005, i * 10, i % 3 === 0 ? 'a' : 'b'));
+  const all = mergeProfiles(slices);
+  const acc = new ProfileAccumulator();
+  const tree = new ProfileAccumulator({ samples: false });
+  for (const s of slices) {
+    acc.add(s);
+    tree.add(s);
+  }
+  assert.equal(acc.sliceCount, 1500);
+  assert.deepEqual(acc.profile(), all);
+  assert.equal(all.samples.length, 4500);
+  const treeOnly = tree.profile();
+  assert.deepEqual(treeOnly.nodes, all.nodes);
+  assert.deepEqual(treeOnly.samples, []);
+  assert.equal(all.nodes.find((n) => n.callFrame.functionName === 'a')!.hitCount, 1000);
+  assert.throws(() => new ProfileAccumulator().profile(), /No profile slices/);
 });
 
 test('categories follow the frame url', () => {
