@@ -42,26 +42,48 @@ interface Group {
   route: string;
 }
 
+/** A request with no query for this long is taken as finished and closed. */
+export const REQUEST_IDLE_MS = 10_000;
+
 /**
- * Streams queries in; keeps per-request groups only for requests still open
- * (bounded: the oldest requests are closed first when there are too many).
+ * Streams queries in; keeps per-request groups only for requests still open.
+ * The probe sends no end-of-request message, so a request is closed once it has
+ * issued no query for REQUEST_IDLE_MS (and the least recently active first when
+ * there are too many): a long run holds the last few seconds of requests, not
+ * every request it saw (a 30-minute soak grew the engine's heap steadily when
+ * requests were only closed at 20,000 open).
  */
 export class NPlusOneDetector {
-  private readonly open = new Map<string, Map<string, Group>>();
+  /** Least recently active first: a request is moved to the end on each query. */
+  private readonly open = new Map<string, { groups: Map<string, Group>; lastMs: number }>();
   private readonly found = new Map<string, { sql: string; route: string; callSite: CallSite; counts: number[]; totalMs: number }>();
 
   constructor(
     private readonly options: NPlusOneOptions = DEFAULT_N_PLUS_ONE,
     private readonly maxOpenRequests = 20_000,
+    private readonly now: () => number = Date.now,
+    private readonly idleMs = REQUEST_IDLE_MS,
   ) {}
+
+  /** Requests whose groups are held now. */
+  get openRequests(): number {
+    return this.open.size;
+  }
 
   add(q: CapturedQuery): void {
     if (!q.requestKey || !q.callSite) return;
-    let groups = this.open.get(q.requestKey);
-    if (!groups) {
-      if (this.open.size >= this.maxOpenRequests) this.close(this.open.keys().next().value as string);
-      this.open.set(q.requestKey, (groups = new Map()));
+    const now = this.now();
+    for (const [key, entry] of this.open) {
+      if (now - entry.lastMs < this.idleMs && this.open.size < this.maxOpenRequests) break;
+      if (key === q.requestKey) break;
+      this.close(key);
     }
+    let entry = this.open.get(q.requestKey);
+    if (entry) this.open.delete(q.requestKey);
+    else entry = { groups: new Map(), lastMs: now };
+    entry.lastMs = now;
+    this.open.set(q.requestKey, entry);
+    const groups = entry.groups;
     const key = `${q.sql}\u0000${q.callSite.file}:${q.callSite.line}:${q.callSite.column}`;
     const g = groups.get(key);
     if (g) {
@@ -73,7 +95,7 @@ export class NPlusOneDetector {
   }
 
   private close(requestKey: string): void {
-    const groups = this.open.get(requestKey);
+    const groups = this.open.get(requestKey)?.groups;
     this.open.delete(requestKey);
     if (!groups) return;
     for (const g of groups.values()) {
