@@ -81,22 +81,27 @@ const TICK_KEYS: Record<string, number> = { line: F_TICK_LINE, ticks: F_TICK_TIC
 const FIELD_NAMES = ['', '"nodes"', '"samples"', '"timeDeltas"', '"startTime"', '"endTime"', 'a node\'s "id"', 'a node\'s "callFrame"', 'a node\'s "hitCount"', 'a node\'s "children"', 'a node\'s "positionTicks"', '"callFrame.functionName"', '"callFrame.url"', '"callFrame.lineNumber"', '"callFrame.columnNumber"', 'a position tick\'s "line"', 'a position tick\'s "ticks"'];
 const FIELD_KIND = ['', 'an array', 'an array', 'an array', 'a number', 'a number', 'an integer', 'an object', 'a number', 'an array', 'an array', 'a string', 'a string', 'a number', 'a number', 'a number', 'a number'];
 
-const KNOWN_KEYS = new Map<number, Array<[Buffer, string]>>();
-for (const k of [...Object.keys(ROOT_KEYS), ...Object.keys(NODE_KEYS), ...Object.keys(FRAME_KEYS), ...Object.keys(TICK_KEYS), 'scriptId', 'codeType']) {
-  const list = KNOWN_KEYS.get(k.length) ?? [];
-  list.push([Buffer.from(k), k]);
-  KNOWN_KEYS.set(k.length, list);
+// The keys the profile format uses, recognised from their bytes without making a string.
+const KEY_NAMES = [...new Set([...Object.keys(ROOT_KEYS), ...Object.keys(NODE_KEYS), ...Object.keys(FRAME_KEYS), ...Object.keys(TICK_KEYS), 'scriptId', 'codeType'])];
+const KEY_BYTES = KEY_NAMES.map((k) => Buffer.from(k));
+const KEYS_BY_LENGTH: number[][] = [];
+KEY_NAMES.forEach((k, i) => (KEYS_BY_LENGTH[k.length] ??= []).push(i));
+/** Field of each known key (KEY_NAMES index) in each role: KEY_FIELDS[role * KEY_NAMES.length + index]. */
+const KEY_FIELDS = new Uint8Array((R_SKIP + 1) * KEY_NAMES.length);
+for (const [role, table] of [[R_ROOT, ROOT_KEYS], [R_NODE, NODE_KEYS], [R_FRAME, FRAME_KEYS], [R_TICK, TICK_KEYS]] as const) {
+  KEY_NAMES.forEach((k, i) => (KEY_FIELDS[role * KEY_NAMES.length + i] = Object.prototype.hasOwnProperty.call(table, k) ? table[k] : F_SKIP));
 }
 
-/** The key's string without decoding bytes, when it is one the profile format uses. */
-function knownKey(bytes: Buffer, from: number, to: number): string | null {
-  const list = KNOWN_KEYS.get(to - from);
-  if (!list) return null;
-  outer: for (const [b, k] of list) {
+/** The index in KEY_NAMES of the key whose bytes these are, or -1. */
+function knownKey(bytes: Buffer, from: number, to: number): number {
+  const list = KEYS_BY_LENGTH[to - from];
+  if (list === undefined) return -1;
+  outer: for (let j = 0; j < list.length; j++) {
+    const b = KEY_BYTES[list[j]];
     for (let i = 0; i < b.length; i++) if (b[i] !== bytes[from + i]) continue outer;
-    return k;
+    return list[j];
   }
-  return null;
+  return -1;
 }
 
 const NUMBER_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -486,6 +491,11 @@ export class ProfileStreamParser {
     this.base += n;
   }
 
+  /** Whether a string being read still points into the last chunk written (which must then not be overwritten). */
+  holdsChunk(): boolean {
+    return this.strParts.length > 0;
+  }
+
   /** The table, once the whole file has been written. */
   end(): ProfileTable {
     if (this.state === NUMBER && this.depth === 0) this.fail(this.numStart, 'not a CPU profile (the file is a number, not a JSON object)');
@@ -622,7 +632,9 @@ export class ProfileStreamParser {
   private finishWhole(chunk: Buffer, from: number, to: number): void {
     if (to - from > this.maxString) this.fail(this.strStart, `a string longer than ${this.maxString} bytes (a hostile or damaged file?)`);
     if (this.strIsKey) {
-      this.onKey(knownKey(chunk, from, to) ?? chunk.toString('utf8', from, to));
+      const known = knownKey(chunk, from, to);
+      if (known >= 0) this.onKey(KEY_NAMES[known], known);
+      else this.onKey(chunk.toString('utf8', from, to));
       return;
     }
     const s = this.byteStrings.id(chunk, from, to, this.frames);
@@ -639,9 +651,9 @@ export class ProfileStreamParser {
     if (!this.strKeep) return;
     if (this.strIsKey && !this.strEscaped && this.strParts.length === 1) {
       const known = knownKey(this.strParts[0], 0, this.strParts[0].length);
-      if (known) {
+      if (known >= 0) {
         this.strParts = [];
-        this.onKey(known);
+        this.onKey(KEY_NAMES[known], known);
         return;
       }
     }
@@ -777,10 +789,15 @@ export class ProfileStreamParser {
     void kind;
   }
 
-  private onKey(key: string): void {
+  /** `known`: the key's index in KEY_NAMES when it was recognised from its bytes. */
+  private onKey(key: string, known = -1): void {
     const role = this.roles[this.depth];
-    const table = role === R_ROOT ? ROOT_KEYS : role === R_NODE ? NODE_KEYS : role === R_FRAME ? FRAME_KEYS : role === R_TICK ? TICK_KEYS : null;
-    const f = table && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : F_SKIP;
+    let f: number;
+    if (known >= 0) f = KEY_FIELDS[role * KEY_NAMES.length + known];
+    else {
+      const table = role === R_ROOT ? ROOT_KEYS : role === R_NODE ? NODE_KEYS : role === R_FRAME ? FRAME_KEYS : role === R_TICK ? TICK_KEYS : null;
+      f = table && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : F_SKIP;
+    }
     if (role === R_ROOT && f !== F_SKIP) {
       // nodes 1, samples 2, timeDeltas 4, startTime 8, endTime 16
       const bit = 1 << (f - 1);
@@ -880,9 +897,10 @@ export function readProfileTable(file: string, limits: StreamLimits = {}, chunkB
   const parser = new ProfileStreamParser(file, limits);
   const fd = fs.openSync(file, 'r');
   try {
+    let buf = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
-      // A fresh buffer each time: strings being read may still point into the last one.
-      const buf = Buffer.allocUnsafe(chunkBytes);
+      // A fresh buffer only when a string being read still points into the last one.
+      if (parser.holdsChunk()) buf = Buffer.allocUnsafe(chunkBytes);
       const got = fs.readSync(fd, buf, 0, chunkBytes, null);
       if (got === 0) break;
       parser.write(got === chunkBytes ? buf : buf.subarray(0, got));

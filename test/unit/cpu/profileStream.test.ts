@@ -82,6 +82,22 @@ test('escapes in strings decode as JSON.parse decodes them', () => {
   }
 });
 
+test('names read from a file in small reads (the read buffer reused between strings) and repeated names are one frame each', () => {
+  const names = ['caf\u00e9 \ud83d\ude00', 'quote " back \\ slash', 'a_rather_long_function_name_that_spans_several_reads', 'x'];
+  const nodes: CpuProfile['nodes'] = [{ id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, children: [] }];
+  for (let i = 0; i < 24; i++) {
+    const n = names[i % names.length];
+    nodes.push({ id: i + 2, callFrame: { functionName: n, scriptId: '1', url: `file:///app/${n}.js`, lineNumber: i % 8 < 4 ? 3 : 4, columnNumber: 0 } });
+    nodes[0].children!.push(i + 2);
+  }
+  const p: CpuProfile = { nodes, startTime: 0, endTime: 24000, samples: nodes.slice(1).map((n) => n.id), timeDeltas: nodes.slice(1).map(() => 1000) };
+  const file = path.join(dir, 'names.cpuprofile');
+  fs.writeFileSync(file, JSON.stringify(p));
+  const expected = plain(tableFromProfile(p));
+  assert.equal(expected.frames.length, 1 + names.length * 2);
+  for (const size of [1, 5, 13, 64, 1 << 20]) assert.deepEqual(plain(readProfileTable(file, {}, size)), expected, `reads of ${size} bytes`);
+});
+
 const valid = (over: Record<string, unknown> = {}) =>
   JSON.stringify({
     nodes: [
