@@ -55,24 +55,90 @@ interface PrepFrames {
 /** Profile node id → position in `nodes`. V8 numbers nodes 1..n, so a typed array usually serves. */
 interface IdIndex {
   get(id: number): number | undefined;
+  /** Position by id when ids are dense (-1 for unknown ids), else null. */
+  table: Int32Array | null;
 }
 
 function indexIds(nodes: RawCpuProfile['nodes']): IdIndex {
   let maxId = 0;
   let dense = true;
-  for (const node of nodes) {
-    const id = node.id;
+  const n = nodes.length;
+  for (let i = 0; i < n; i++) {
+    const id = nodes[i].id;
     if (!Number.isInteger(id) || id < 0) dense = false;
     else if (id > maxId) maxId = id;
   }
-  if (dense && maxId <= nodes.length * 4 + 16) {
+  if (dense && maxId <= n * 4 + 16) {
     const table = new Int32Array(maxId + 1).fill(-1);
-    nodes.forEach((node, i) => (table[node.id] = i));
-    return { get: (id) => (id >= 0 && id <= maxId && table[id] >= 0 ? table[id] : undefined) };
+    for (let i = 0; i < n; i++) table[nodes[i].id] = i;
+    return { table, get: (id) => (id >= 0 && id <= maxId && table[id] >= 0 ? table[id] : undefined) };
   }
   const map = new Map<number, number>();
   nodes.forEach((node, i) => map.set(node.id, i));
-  return map;
+  return { table: null, get: (id) => map.get(id) };
+}
+
+/**
+ * Open-addressing hash of up to three non-negative int32 keys to an int32 value,
+ * in typed arrays: no string keys, no boxed numbers, no per-entry objects.
+ */
+class IntKeyTable {
+  private mask: number;
+  private ka: Int32Array;
+  private kb: Int32Array;
+  private kc: Int32Array;
+  private val: Int32Array;
+  private size = 0;
+  constructor(expected: number) {
+    let cap = 16;
+    while (cap < expected * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.ka = new Int32Array(cap).fill(-1);
+    this.kb = new Int32Array(cap);
+    this.kc = new Int32Array(cap);
+    this.val = new Int32Array(cap);
+  }
+  private static hash(a: number, b: number, c: number): number {
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b) ^ Math.imul(c + 0x165667b1, 0xc2b2ae35);
+    h ^= h >>> 15;
+    return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 13);
+  }
+  /** The value stored under (a, b, c), or `fresh` stored there when there was none. */
+  getOrAdd(a: number, b: number, c: number, fresh: number): number {
+    let slot = IntKeyTable.hash(a, b, c) & this.mask;
+    const { ka, kb, kc } = this;
+    for (;;) {
+      const k = ka[slot];
+      if (k === -1) break;
+      if (k === a && kb[slot] === b && kc[slot] === c) return this.val[slot];
+      slot = (slot + 1) & this.mask;
+    }
+    ka[slot] = a;
+    kb[slot] = b;
+    kc[slot] = c;
+    this.val[slot] = fresh;
+    if (++this.size * 2 > this.mask) this.grow();
+    return fresh;
+  }
+  private grow(): void {
+    const { ka, kb, kc, val } = this;
+    const cap = (this.mask + 1) * 2;
+    this.mask = cap - 1;
+    this.ka = new Int32Array(cap).fill(-1);
+    this.kb = new Int32Array(cap);
+    this.kc = new Int32Array(cap);
+    this.val = new Int32Array(cap);
+    for (let s = 0; s < ka.length; s++) {
+      const a = ka[s];
+      if (a === -1) continue;
+      let slot = IntKeyTable.hash(a, kb[s], kc[s]) & this.mask;
+      while (this.ka[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.ka[slot] = a;
+      this.kb[slot] = kb[s];
+      this.kc[slot] = kc[s];
+      this.val[slot] = val[s];
+    }
+  }
 }
 
 export function fileFromUrl(url: string): string {
@@ -109,62 +175,77 @@ export function frameKey(f: Pick<FrameInfo, 'name' | 'file' | 'line'>): string {
   return `${f.name}\u0000${f.file}\u0000${f.line}`;
 }
 
+interface Script {
+  id: number;
+  file: string;
+  category: Category;
+  kind: string;
+}
+
 function prepare(profile: RawCpuProfile): PrepFrames {
   const nodes = profile.nodes;
   const n = nodes.length;
   const indexOfId = indexIds(nodes);
+  const table = indexOfId.table;
   const parentOfNode = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const children = nodes[i].children;
     if (!children) continue;
-    for (const c of children) {
-      const ci = indexOfId.get(c);
-      if (ci !== undefined) parentOfNode[ci] = i;
+    for (let j = 0; j < children.length; j++) {
+      const c = children[j];
+      if (table) {
+        if (c >= 0 && c < table.length && table[c] >= 0) parentOfNode[table[c]] = i;
+      } else {
+        const ci = indexOfId.get(c);
+        if (ci !== undefined) parentOfNode[ci] = i;
+      }
     }
   }
   const frames: FrameInfo[] = [{ name: 'all', file: '', line: 0, category: 'root', kind: 'all busy time' }];
-  const frameIndex = new Map<string, number>();
+  // A frame is (script, line, shown name), each interned to an integer once:
+  // scripts by URL (profiles repeat a few hundred), names by string.
+  const frameIndex = new IntKeyTable(1024);
+  const nameIds = new Map<string, number>();
   const frameOfNode = new Int32Array(n);
-  // Per script: its path and category, worked out once (profiles repeat a few hundred URLs).
-  const scripts = new Map<string, { id: number; file: string; category: Category; kind: string }>();
+  const scripts = new Map<string, Script>();
+  // Native frames (no URL) have script id 0 and line 0; scripts are numbered from 1.
   for (let i = 0; i < n; i++) {
     const cf = nodes[i].callFrame;
-    if (cf.url) {
-      let script = scripts.get(cf.url);
+    const url = cf.url;
+    let scriptId = 0;
+    let line = 0;
+    let name: string;
+    let script: Script | undefined;
+    let native: { category: Category; kind: string } | undefined;
+    if (url) {
+      script = scripts.get(url);
       if (!script) {
-        const c = classify(cf.functionName, cf.url) as { category: Category; kind: string };
-        scripts.set(cf.url, (script = { id: scripts.size, file: fileFromUrl(cf.url), ...c }));
+        const c = classify(cf.functionName, url) as { category: Category; kind: string };
+        scripts.set(url, (script = { id: scripts.size + 1, file: fileFromUrl(url), category: c.category, kind: c.kind }));
       }
-      const line = cf.lineNumber + 1;
-      const name = cf.functionName || '(anonymous)';
-      const key = `${script.id}:${line}:${name}`;
-      let f = frameIndex.get(key);
-      if (f === undefined) {
-        f = frames.length;
-        frameIndex.set(key, f);
-        frames.push({ name, file: script.file, line, category: script.category, kind: script.kind });
+      scriptId = script.id;
+      line = cf.lineNumber + 1;
+      name = cf.functionName || '(anonymous)';
+    } else {
+      const c = classify(cf.functionName, url);
+      if (c === 'root') {
+        frameOfNode[i] = -1;
+        continue;
       }
-      frameOfNode[i] = f;
-      continue;
+      if (c === 'idle') {
+        frameOfNode[i] = -2;
+        continue;
+      }
+      native = c;
+      name = cf.functionName || '(native)';
     }
-    const c = classify(cf.functionName, cf.url);
-    if (c === 'root') {
-      frameOfNode[i] = -1;
-      continue;
-    }
-    if (c === 'idle') {
-      frameOfNode[i] = -2;
-      continue;
-    }
-    const file = fileFromUrl(cf.url);
-    const line = cf.url ? cf.lineNumber + 1 : 0;
-    const name = cf.functionName || (cf.url ? '(anonymous)' : '(native)');
-    const key = `${name}\u0000${file}\u0000${line}`;
-    let f = frameIndex.get(key);
-    if (f === undefined) {
-      f = frames.length;
-      frameIndex.set(key, f);
-      frames.push({ name, file, line, category: c.category, kind: c.kind });
+    let nameId = nameIds.get(name);
+    if (nameId === undefined) nameIds.set(name, (nameId = nameIds.size));
+    const fresh = frames.length;
+    const f = frameIndex.getOrAdd(scriptId, line | 0, nameId, fresh);
+    if (f === fresh) {
+      if (script) frames.push({ name, file: script.file, line, category: script.category, kind: script.kind });
+      else frames.push({ name, file: '', line: 0, category: native!.category, kind: native!.kind });
     }
     frameOfNode[i] = f;
   }
@@ -172,11 +253,19 @@ function prepare(profile: RawCpuProfile): PrepFrames {
   const samples = profile.samples;
   const deltas = profile.timeDeltas;
   if (samples && samples.length && deltas && deltas.length === samples.length) {
-    for (let s = 0; s < samples.length; s++) {
-      const i = indexOfId.get(samples[s]);
-      if (i === undefined) continue;
+    const last = samples.length - 1;
+    for (let s = 0; s <= last; s++) {
+      const id = samples[s];
+      let i: number;
+      if (table) {
+        if (!(id >= 0 && id < table.length) || (i = table[id]) < 0) continue;
+      } else {
+        const found = indexOfId.get(id);
+        if (found === undefined) continue;
+        i = found;
+      }
       // timeDeltas[s] is the time before sample s; the sample lasts until the next one.
-      const d = s + 1 < deltas.length ? deltas[s + 1] : deltas[s];
+      const d = s < last ? deltas[s + 1] : deltas[s];
       selfOfNode[i] += d > 0 ? d : 0;
     }
   } else {
@@ -219,26 +308,53 @@ export function buildFlameTree(profile: RawCpuProfile, layout: Layout): FlameTre
   return layout === 'leftHeavy' ? leftHeavy(prep) : timeOrder(profile, prep);
 }
 
+/** Growable Int32Array / Float64Array columns. */
+function growI32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 function leftHeavy(prep: PrepFrames): FlameTree {
   const { frameOfNode, parentOfNode, selfOfNode } = prep;
   const n = frameOfNode.length;
   // Merged tree: node 0 is "all"; identical frames under one parent are one node.
-  const mFrame: number[] = [0];
-  const mParent: number[] = [-1];
-  const mSelf: number[] = [0];
-  const childKey = new Map<number, number>();
+  let mFrame = new Int32Array(1024);
+  let mParent = new Int32Array(1024);
+  let mDepth = new Int32Array(1024);
+  let mSelf = new Float64Array(1024);
+  mParent[0] = -1;
+  let m = 1;
+  const childKey = new IntKeyTable(1024);
   const mergedOf = new Int32Array(n).fill(-1);
-  // Profile nodes in an order where parents come first (iterative, profiles can be deep).
-  const childrenOf: number[][] = new Array(n);
+  // Children of each profile node as offsets into one array, in the profile's order.
+  const childStart = new Int32Array(n + 1);
   const roots: number[] = [];
   for (let i = 0; i < n; i++) {
     const p = parentOfNode[i];
     if (p < 0) roots.push(i);
-    else (childrenOf[p] ??= []).push(i);
+    else childStart[p + 1]++;
   }
-  const stack = roots.slice();
-  while (stack.length) {
-    const i = stack.pop()!;
+  for (let i = 0; i < n; i++) childStart[i + 1] += childStart[i];
+  const childList = new Int32Array(childStart[n]);
+  const fill = childStart.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    const p = parentOfNode[i];
+    if (p >= 0) childList[fill[p]++] = i;
+  }
+  // Parents before children (iterative, profiles can be deep).
+  const stack = new Int32Array(n + 1);
+  let top = 0;
+  for (const r of roots) stack[top++] = r;
+  while (top > 0) {
+    const i = stack[--top];
     const f = frameOfNode[i];
     const p = parentOfNode[i];
     const parentMerged = p < 0 ? 0 : mergedOf[p];
@@ -246,53 +362,91 @@ function leftHeavy(prep: PrepFrames): FlameTree {
     if (f === -1) {
       mergedOf[i] = parentMerged;
     } else {
-      const key = parentMerged * 4194304 + f;
-      let m = childKey.get(key);
-      if (m === undefined) {
-        m = mFrame.length;
-        childKey.set(key, m);
-        mFrame.push(f);
-        mParent.push(parentMerged);
-        mSelf.push(0);
+      let k = childKey.getOrAdd(parentMerged, f, 0, m);
+      if (k === m) {
+        if (m === mFrame.length) {
+          mFrame = growI32(mFrame, m + 1);
+          mParent = growI32(mParent, m + 1);
+          mDepth = growI32(mDepth, m + 1);
+          mSelf = growF64(mSelf, m + 1);
+        }
+        mFrame[m] = f;
+        mParent[m] = parentMerged;
+        mDepth[m] = mDepth[parentMerged] + 1;
+        mSelf[m] = 0;
+        k = m++;
       }
-      mergedOf[i] = m;
-      mSelf[m] += selfOfNode[i];
+      mergedOf[i] = k;
+      mSelf[k] += selfOfNode[i];
     }
-    const cs = childrenOf[i];
-    if (cs) for (const c of cs) stack.push(c);
+    for (let c = childStart[i]; c < childStart[i + 1]; c++) stack[top++] = childList[c];
   }
-  const m = mFrame.length;
   // Parents were created before their children, so one backward pass sums totals.
-  const total = Float64Array.from(mSelf);
+  const total = mSelf.slice(0, m);
   for (let k = m - 1; k > 0; k--) total[mParent[k]] += total[k];
-  const kids: number[][] = new Array(m);
-  for (let k = 1; k < m; k++) if (total[k] > 0) (kids[mParent[k]] ??= []).push(k);
-  for (const list of kids) if (list) list.sort((a, b) => total[b] - total[a]);
+  // Drawn: the root and every node with time (whose parent then has time too).
+  const kidStart = new Int32Array(m + 1);
+  const perDepth: number[] = [1];
+  for (let k = 1; k < m; k++) {
+    if (!(total[k] > 0)) continue;
+    kidStart[mParent[k] + 1]++;
+    const d = mDepth[k];
+    perDepth[d] = (perDepth[d] ?? 0) + 1;
+  }
+  for (let k = 0; k < m; k++) kidStart[k + 1] += kidStart[k];
+  const kids = new Int32Array(kidStart[m]);
+  const kidFill = kidStart.slice(0, m);
+  for (let k = 1; k < m; k++) if (total[k] > 0) kids[kidFill[mParent[k]]++] = k;
+  // Children by weight, heaviest first; ties keep creation order (a stable sort).
+  let scratch: number[] = [];
+  for (let k = 0; k < m; k++) {
+    const a = kidStart[k];
+    const b = kidStart[k + 1];
+    if (b - a < 2) continue;
+    scratch = Array.from(kids.subarray(a, b));
+    scratch.sort((x, y) => total[y] - total[x]);
+    for (let j = 0; j < scratch.length; j++) kids[a + j] = scratch[j];
+  }
 
-  const levels: LevelBuilder[] = [];
+  const levels: Level[] = perDepth.map((count) => ({
+    count,
+    start: new Float64Array(count),
+    width: new Float64Array(count),
+    self: new Float64Array(count),
+    frame: new Int32Array(count),
+    parent: new Int32Array(count),
+  }));
+  const cursor = new Int32Array(levels.length);
   const startOf = new Float64Array(m);
-  const depthOf = new Int32Array(m);
   const indexInLevel = new Int32Array(m);
   // Pre-order, children left to right: each level fills in increasing start.
-  const walk = [0];
+  const walk = new Int32Array(m + 1);
+  let wt = 0;
+  walk[wt++] = 0;
   let nodeCount = 0;
-  while (walk.length) {
-    const k = walk.pop()!;
-    const d = k === 0 ? 0 : depthOf[mParent[k]] + 1;
-    depthOf[k] = d;
-    const level = (levels[d] ??= new LevelBuilder());
-    indexInLevel[k] = level.push(startOf[k], total[k], mSelf[k], mFrame[k], k === 0 ? -1 : indexInLevel[mParent[k]]);
+  while (wt > 0) {
+    const k = walk[--wt];
+    const d = mDepth[k];
+    const level = levels[d];
+    const idx = cursor[d]++;
+    level.start[idx] = startOf[k];
+    level.width[idx] = total[k];
+    level.self[idx] = mSelf[k];
+    level.frame[idx] = mFrame[k];
+    level.parent[idx] = k === 0 ? -1 : indexInLevel[mParent[k]];
+    indexInLevel[k] = idx;
     nodeCount++;
-    const list = kids[k];
-    if (!list) continue;
+    const a = kidStart[k];
+    const b = kidStart[k + 1];
     let x = startOf[k];
-    for (const c of list) {
+    for (let j = a; j < b; j++) {
+      const c = kids[j];
       startOf[c] = x;
       x += total[c];
     }
-    for (let j = list.length - 1; j >= 0; j--) walk.push(list[j]);
+    for (let j = b - 1; j >= a; j--) walk[wt++] = kids[j];
   }
-  return { frames: prep.frames, levels: levels.map((l) => l.seal()), totalUs: total[0], nodeCount, layout: 'leftHeavy' };
+  return { frames: prep.frames, levels, totalUs: total[0], nodeCount, layout: 'leftHeavy' };
 }
 
 function timeOrder(profile: RawCpuProfile, prep: PrepFrames): FlameTree {
