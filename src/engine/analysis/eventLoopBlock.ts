@@ -7,7 +7,7 @@
 // user's loop), and the function with the most time there is the finding's
 // location.
 
-import type { CpuProfile, ProfileNode } from '../cpu/cpuProfile';
+import { indexProfile, type CpuProfile, type ProfileNode } from '../cpu/cpuProfile';
 import type { Finding } from '../runRecord';
 import { FrameLocation, frameKey, isUserFrame, locateFrame, LocateOptions } from './findingLocation';
 import { round } from './stats';
@@ -51,12 +51,7 @@ export function blockedWindows(timeline: DelayWindow[], maxP99Ms: number, window
 
 /** `profileStartT`: the run time (ms) of `profile.startTime`. */
 export function codeInWindows(profile: CpuProfile, profileStartT: number, windows: TimeWindow[], options: LocateOptions = {}): { culprits: BlockCulprit[]; busyMs: number; longestRunMs: number } {
-  const byId = new Map<number, ProfileNode>();
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) {
-    byId.set(n.id, n);
-    for (const c of n.children ?? []) parent.set(c, n.id);
-  }
+  const { byId, parentOf: parent } = indexProfile(profile);
   const instrumentation = new Set(options.instrumentationFiles ?? []);
   const ownerOf = new Map<number, ProfileNode | null>();
   const owner = (id: number): ProfileNode | null => {

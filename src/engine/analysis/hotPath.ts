@@ -5,7 +5,7 @@
 // category, but never take the user's-code ranking: the finding points at the
 // line the user can change.
 
-import type { CpuProfile, ProfileNode } from '../cpu/cpuProfile';
+import { indexProfile, type CpuProfile, type ProfileNode } from '../cpu/cpuProfile';
 import { categorize, FrameCategory, selfTimes } from '../cpu/cpuProfileModel';
 import type { Finding } from '../runRecord';
 import { FrameLocation, frameKey, locateFrame, LocateOptions } from './findingLocation';
@@ -27,12 +27,7 @@ export interface HotPath {
 }
 
 export function findHotPath(profile: CpuProfile, options: LocateOptions = {}): HotPath | null {
-  const byId = new Map<number, ProfileNode>();
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) {
-    byId.set(n.id, n);
-    for (const c of n.children ?? []) parent.set(c, n.id);
-  }
+  const { byId, parentOf: parent } = indexProfile(profile);
   const instrumentation = new Set(options.instrumentationFiles ?? []);
   const category = new Map<number, FrameCategory>();
   for (const n of profile.nodes) category.set(n.id, categorize(n, instrumentation));

@@ -2,7 +2,7 @@
 // (`.heapprofile`: a call tree of `{callFrame, selfSize, children}`), by the
 // bytes sampled in the function itself.
 
-import { displayPath } from '../cpu/cpuProfileModel';
+import { locateFrame } from '../analysis/findingLocation';
 import type { SourceMapResolver } from '../sourceMaps';
 import type { HeapHotspot } from './backend';
 
@@ -64,12 +64,8 @@ export function heapHotspots(profile: { head: HeapNode }, options: { root?: stri
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, options.top ?? 10)
     .map(({ frame, bytes }) => {
-      const original = frame.url ? options.sourceMaps?.resolve(frame.url, frame.lineNumber + 1, frame.columnNumber + 1) : null;
       return {
-        name: frame.functionName || '(anonymous)',
-        file: frame.url ? displayPath(original?.file ?? frame.url, options.root) : '',
-        line: original?.line ?? frame.lineNumber + 1,
-        column: original?.column ?? frame.columnNumber + 1,
+        ...locateFrame(frame, options),
         selfBytes: bytes,
         selfPct: total ? Math.round((bytes / total) * 10000) / 100 : 0,
       };

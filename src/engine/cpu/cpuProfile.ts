@@ -24,6 +24,22 @@ export interface ProfileNode {
   positionTicks?: PositionTick[];
 }
 
+/** Nodes by id, and each node's parent id (the root has none). */
+export interface ProfileIndex {
+  byId: Map<number, ProfileNode>;
+  parentOf: Map<number, number>;
+}
+
+export function indexProfile(profile: Pick<CpuProfile, 'nodes'>): ProfileIndex {
+  const byId = new Map<number, ProfileNode>();
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parentOf.set(c, n.id);
+  }
+  return { byId, parentOf };
+}
+
 export interface CpuProfile {
   nodes: ProfileNode[];
   /** Microseconds, V8's monotonic clock. */

@@ -4,7 +4,7 @@
 // "(garbage collector)" stay, so the exports account for all profiled time.
 
 import { fileURLToPath } from 'url';
-import type { CallFrame, CpuProfile, ProfileNode } from '../cpu/cpuProfile';
+import { indexProfile, type CallFrame, type CpuProfile, type ProfileNode } from '../cpu/cpuProfile';
 
 export interface ExportFrame {
   key: string;
@@ -44,12 +44,7 @@ export function readStacks(profile: CpuProfile): ProfileStacks {
   if (!Array.isArray(profile?.nodes) || !Array.isArray(profile.samples) || !Array.isArray(profile.timeDeltas)) {
     throw new Error('not a CPU profile (expected "nodes", "samples" and "timeDeltas" arrays)');
   }
-  const nodes = new Map<number, ProfileNode>();
-  const parentOf = new Map<number, number>();
-  for (const n of profile.nodes) {
-    nodes.set(n.id, n);
-    for (const c of n.children ?? []) parentOf.set(c, n.id);
-  }
+  const { byId: nodes, parentOf } = indexProfile(profile);
   const frames: ExportFrame[] = [];
   const frameIndex = new Map<string, number>();
   const frameOfNode = new Map<number, number>();
