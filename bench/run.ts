@@ -10,6 +10,7 @@ import { runListing, runListingBlock } from './runListing';
 import { backendOverhead } from './backendOverhead';
 import { activationBlock, measureActivation } from './activation';
 import { profileAnalysis, profileAnalysisBlock, writeBigProfileNote } from './profileAnalysis';
+import { flameGraphBench, flameGraphBlock } from './flameGraph';
 
 const root = path.resolve(__dirname, '../..');
 const rounds = Number(process.env.HOTPATH_BENCH_ROUNDS ?? 6);
@@ -82,6 +83,15 @@ async function main(): Promise<void> {
     writeBlock('profile-analysis', block);
     writeBigProfileNote(root, result, started);
     process.stdout.write(`\nprofile-analysis\n${block}\n`);
+  }
+  if (wanted('flame-graph')) {
+    const started = new Date();
+    const flameRounds = Number(process.env.HOTPATH_FLAME_ROUNDS ?? 3);
+    process.stderr.write(`flame-graph: ${flameRounds} rotated rounds, Hotpath vs speedscope vs d3-flame-graph in headless Chromium\n`);
+    const result = await flameGraphBench(root, flameRounds);
+    const block = flameGraphBlock(result, environmentLine(started, `${flameRounds} rounds of a 200,000-node profile in headless Chromium`).replace('against the first row', 'against Hotpath'));
+    writeBlock('flame-graph', block);
+    process.stdout.write(`\nflame-graph\n${block}\n`);
   }
   if (wanted('backend-overhead')) {
     const started = new Date();
