@@ -14,23 +14,12 @@ import { loadConfig } from '../../../src/engine/config';
 import { BenchmarkRun } from '../../../src/engine/runner';
 import { CancellationSource } from '../../../src/engine/events';
 import type { RunPhase } from '../../../src/engine/runEvents';
+import { seededRandom as random } from '../../seededRandom';
 
 const CYCLES = Number(process.env.HOTPATH_CYCLES ?? 50);
 const SEED = Number(process.env.HOTPATH_CYCLES_SEED ?? 8);
 const work = tempDir('hotpath-cycles-');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
-
-/** mulberry32: a small seeded generator, so a failing cycle can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Point = 'launch' | 'readiness' | 'load' | 'analysis';
 const POINTS: Point[] = ['launch', 'readiness', 'load', 'analysis'];

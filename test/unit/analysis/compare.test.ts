@@ -6,18 +6,10 @@ import * as path from 'path';
 import { compareRecords, compareRuns, type Comparison } from '../../../src/engine/analysis/compare';
 import { binsFromSamples, quantileBinned, type Bins } from '../../../src/engine/analysis/compareStats';
 import type { RunRecord } from '../../../src/engine/runRecord';
+import { seededRandom as rng } from '../../seededRandom';
 
 const repoRoot = process.env.HOTPATH_REPO_ROOT ?? path.resolve(__dirname, '../../../..');
 const fixtureRun = path.join(repoRoot, 'test', 'fixtures', 'runs', '20261123-182721-cf6277');
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Synthetic {
   record: RunRecord;

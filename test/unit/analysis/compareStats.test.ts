@@ -15,21 +15,12 @@ import {
   twoProportionTest,
 } from '../../../src/engine/analysis/compareStats';
 import { binsFromHdr } from '../../../src/engine/analysis/compareInputs';
+import { seededRandom as rng } from '../../seededRandom';
 
 const repoRoot = process.env.HOTPATH_REPO_ROOT ?? path.resolve(__dirname, '../../../..');
 const fixtureRun = path.join(repoRoot, 'test', 'fixtures', 'runs', '20261123-182721-cf6277');
 
 const close = (actual: number, expected: number, tol: number, what = '') => assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} ≉ ${expected}`);
-
-/** Deterministic pseudo-random numbers (mulberry32), so the tests never flake. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('erfc matches known values', () => {
   close(erfc(3 / Math.SQRT2), 0.0026997960632601913, 1e-9, 'erfc');
