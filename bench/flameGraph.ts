@@ -30,7 +30,9 @@ export interface FlameRow {
 }
 export interface FlameResult { rows: FlameRow[]; nodes: number; samples: number; maxDepth: number; rounds: number; load: { min: number; max: number }; failures: string[] }
 
-function stat(xs: number[]): Stat {
+function stat(all: number[]): Stat {
+  const xs = all.filter((x) => Number.isFinite(x));
+  if (!xs.length) return { median: NaN, min: NaN, max: NaN };
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   return { median: m, min: s[0], max: s[s.length - 1] };
@@ -218,7 +220,13 @@ async function runD3(page: Page, base: string, width: number) {
       return { name: `${f.functionName || '(anonymous)'} ${f.url}:${f.lineNumber + 1}`, value, children };
     };
     const tree = build(raw.nodes[0].id);
-    const chart = w.flamegraph().width(width).cellHeight(18).transitionDuration(750);
+    // Height given up front: left unset, d3-flame-graph computes it with
+    // Math.max.apply over every node, which overflows the stack at 200,000 nodes.
+    // minFrameSize(1): frames under one pixel are not drawn, as in the canvas renderers.
+    let maxDepth = 0;
+    const depthOf = (t: T, d: number): void => { if (d > maxDepth) maxDepth = d; for (const c of t.children) depthOf(c, d + 1); };
+    depthOf(tree, 0);
+    const chart = w.flamegraph().width(width).height((maxDepth + 3) * 18).cellHeight(18).minFrameSize(1).transitionDuration(750);
     w.d3.select('#chart').datum(tree).call(chart);
     await (eval(settle) as () => Promise<void>)();
     return { ms: performance.now() - t0 };
@@ -247,12 +255,15 @@ async function runSpeedscope(page: Page, base: string) {
   const profileUrl = `${base}/p.cpuprofile`;
   const t0 = Date.now();
   await page.goto(`${base}/speedscope/index.html#profileURL=${encodeURIComponent(profileUrl)}`);
-  // Loaded = a canvas has appeared whose rendered size is non-zero and the
-  // landing prompt ("Drag and drop") is gone; then one rAF + setTimeout(0).
+  // Loaded = the profile has been fetched, speedscope has put the profile's name
+  // in the document title (it does so once the profile is imported), a canvas
+  // taller than 100 px is on the page and the landing prompt is gone; then one
+  // rAF + setTimeout(0).
   const inPage = await page.evaluate(async ({ settle, profileUrl }) => {
     const ready = () => {
       const canvases = Array.from(document.querySelectorAll('canvas')).filter((c) => c.width > 0 && c.height > 0 && c.getBoundingClientRect().height > 100);
-      return canvases.length > 0 && !/Drag and drop/i.test(document.body.innerText);
+      const fetched = performance.getEntriesByName(profileUrl).length > 0;
+      return fetched && /cpuprofile/.test(document.title) && canvases.length > 0 && !/Drag and drop/i.test(document.body.innerText);
     };
     while (!ready()) await new Promise((r) => setTimeout(r, 5));
     await (eval(settle) as () => Promise<void>)();
@@ -262,9 +273,14 @@ async function runSpeedscope(page: Page, base: string) {
   }, { settle: SETTLE, profileUrl });
   void t0;
   await page.waitForTimeout(300);
+  let z = { fps: NaN, worst: NaN, error: '' };
+  try {
   const boxes = await page.locator('canvas').evaluateAll((cs) => cs.map((c) => { const r = c.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; }));
   const box = boxes.sort((a, b) => b.w * b.h - a.w * a.h)[0];
-  const z = await wheelZoom(page, box.x + box.w * 0.3, box.y + Math.min(box.h / 2, 200));
+  z = { ...(await wheelZoom(page, box.x + box.w * 0.3, box.y + Math.min(box.h / 2, 200))), error: '' };
+  } catch (err) {
+    z.error = String((err as Error).message ?? err).split('\n')[0];
+  }
   return { ms: inPage.sinceNav, afterProfile: inPage.afterProfile, ...z };
 }
 
@@ -294,7 +310,11 @@ export async function flameGraphBench(root: string, rounds: number): Promise<Fla
         try {
           const a = acc.get(c)!;
           if (c === 'Hotpath') { const r = await runHotpath(page, base); a.ms.push(r.ms); a.extra.push(r.self); a.fps.push(r.fps); a.worst.push(r.worst); }
-          else if (c === 'speedscope') { const r = await runSpeedscope(page, base); a.ms.push(r.ms); a.extra.push(r.afterProfile); a.fps.push(r.fps); a.worst.push(r.worst); }
+          else if (c === 'speedscope') {
+            const r = await runSpeedscope(page, base);
+            a.ms.push(r.ms); a.extra.push(r.afterProfile);
+            if (r.error) { failures.push(`speedscope zoom, round ${round + 1}: ${r.error}`); a.fps.push(NaN); a.worst.push(NaN); } else { a.fps.push(r.fps); a.worst.push(r.worst); }
+          }
           else { const r = await runD3(page, base, width); a.ms.push(r.ms); a.fps.push(r.fps); a.worst.push(r.worst); }
           process.stderr.write(`flame-graph: round ${round + 1} ${c}: paint ${a.ms[a.ms.length - 1].toFixed(0)} ms, ${a.fps[a.fps.length - 1].toFixed(1)} fps, worst frame ${a.worst[a.worst.length - 1].toFixed(0)} ms\n`);
         } catch (err) {
@@ -319,7 +339,7 @@ export async function flameGraphBench(root: string, rounds: number): Promise<Fla
       contender: c,
       firstPaintMs: stat(a.ms),
       fps: stat(a.fps),
-      worstFrameMs: Math.max(...a.worst),
+      worstFrameMs: Math.max(...a.worst.filter((x) => Number.isFinite(x))),
       ...(c === 'speedscope' ? { afterProfileMs: stat(a.extra) } : {}),
       ...(c === 'Hotpath' ? { selfReportedMs: stat(a.extra) } : {}),
     });
