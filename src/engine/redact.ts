@@ -28,8 +28,16 @@ export function nameWords(name: string): string[] {
   return (name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
 }
 
+/**
+ * Names that hold a secret word but are not secrets: the shell's working
+ * directory (PWD, OLDPWD). Taking PWD for a password replaced the working
+ * directory with [redacted] in every path of a run.
+ */
+const NOT_SECRET_NAMES = new Set(['pwd', 'oldpwd']);
+
 /** True when a name (of a variable, key, header, parameter or flag) looks like it holds a secret. */
 export function isSecretName(name: string): boolean {
+  if (NOT_SECRET_NAMES.has(name.toLowerCase())) return false;
   if (SECRET_WORDS.has(name.replace(/[^A-Za-z0-9]/g, '').toLowerCase())) return true;
   return nameWords(name).some((w) => SECRET_WORDS.has(w));
 }

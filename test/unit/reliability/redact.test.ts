@@ -7,14 +7,14 @@ test('secret-looking names: whole words in any case and separator, not substring
   for (const n of ['SECRET_TOKEN', 'token', 'GITHUB_TOKEN', 'apiKey', 'API_KEY', 'APIKEY', 'x-api-key', 'DB_PASSWORD', 'passwd', 'AUTH', 'X-Auth-Token', 'AWS_SECRET_ACCESS_KEY', 'GOOGLE_APPLICATION_CREDENTIALS', 'PRIVATE_KEY', 'sessionId', 'SESSIONID', 'cookie', 'access_token', 'client.secret']) {
     assert.ok(isSecretName(n), n);
   }
-  for (const n of ['KEYBOARD_LAYOUT', 'MONKEY', 'NODE_ENV', 'PORT', 'PATH', 'HOME', 'page', 'sort', 'author', 'tokenizer', 'passing', 'keynote', 'privately']) {
+  for (const n of ['KEYBOARD_LAYOUT', 'MONKEY', 'NODE_ENV', 'PORT', 'PATH', 'HOME', 'page', 'sort', 'author', 'tokenizer', 'passing', 'keynote', 'privately', 'PWD', 'OLDPWD']) {
     assert.ok(!isSecretName(n), n);
   }
 });
 
 test('secret values of an environment are found and replaced wherever they appear', () => {
-  const values = secretValues({ SECRET_TOKEN: 's3cr3t-v4lue', NODE_ENV: 'production', API_KEY: 'abc', EMPTY_TOKEN: '' });
-  assert.deepEqual(values, ['s3cr3t-v4lue'], 'short values (under 4 characters) are not searched for, non-secret names are kept');
+  const values = secretValues({ SECRET_TOKEN: 's3cr3t-v4lue', NODE_ENV: 'production', API_KEY: 'abc', EMPTY_TOKEN: '', PWD: '/srv/app', OLDPWD: '/srv', DB_PWD: 'hunter22' });
+  assert.deepEqual(values, ['s3cr3t-v4lue', 'hunter22'], 'short values (under 4 characters) are not searched for, non-secret names (the working directory in PWD) are kept');
   const r = new Redactor(values);
   assert.equal(r.text('[stdout] env dump: s3cr3t-v4lue in production'), `[stdout] env dump: ${REDACTED} in production`);
 });
