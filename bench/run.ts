@@ -11,6 +11,7 @@ import { backendOverhead } from './backendOverhead';
 import { activationBlock, measureActivation } from './activation';
 import { profileAnalysis, profileAnalysisBlock, writeBigProfileNote } from './profileAnalysis';
 import { flameGraphBench, flameGraphBlock } from './flameGraph';
+import { loadCeiling, loadCeilingBlock } from './loadCeiling';
 
 const root = path.resolve(__dirname, '../..');
 const rounds = Number(process.env.HOTPATH_BENCH_ROUNDS ?? 6);
@@ -92,6 +93,14 @@ async function main(): Promise<void> {
     const block = flameGraphBlock(result, environmentLine(started, `${flameRounds} rounds of a 200,000-node profile in headless Chromium`).replace('against the first row', 'against Hotpath'));
     writeBlock('flame-graph', block);
     process.stdout.write(`\nflame-graph\n${block}\n`);
+  }
+  if (wanted('load-ceiling')) {
+    const started = new Date();
+    process.stderr.write(`load-ceiling: ${rounds} alternating rounds of ${seconds} s, wrk vs Hotpath's load stage, 10 and 50 connections\n`);
+    const result = await loadCeiling(root, rounds, seconds, [10, 50]);
+    const block = loadCeilingBlock(result, environmentLine(started, `${rounds} alternating rounds of ${seconds} s`).replace('against the first row', 'against wrk'));
+    writeBlock('load-ceiling', block);
+    process.stdout.write(`\nload-ceiling\n${block}\n`);
   }
   if (wanted('backend-overhead')) {
     const started = new Date();
