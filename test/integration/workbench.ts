@@ -419,11 +419,16 @@ export class Workbench {
   }
 }
 
+/** The webview's content frame; undefined while it is (re)loading, when its document can vanish mid-query. */
 async function innerFrame(host: ElementHandle): Promise<Frame | undefined> {
-  const outer = await host.contentFrame();
-  if (!outer) return undefined;
-  const active = await outer.$('#active-frame');
-  return (await active?.contentFrame()) ?? undefined;
+  try {
+    const outer = await host.contentFrame();
+    if (!outer) return undefined;
+    const active = await outer.$('#active-frame');
+    return (await active?.contentFrame()) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function frameMatches(frame: Frame, match: WebviewMatch): Promise<boolean> {
