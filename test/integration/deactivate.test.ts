@@ -8,18 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { CODE_SERVER_VERSION, findCodeServer, repoRoot, startCodeServer } from './codeServer';
-import { CHROMIUM_PATH, Workbench } from './workbench';
+import { repoRoot, startCodeServer } from './codeServer';
+import { Workbench } from './workbench';
+import { whyNotRunnable } from './demoRun';
 import { markedProcesses, MARKER_ENV, faultFixtures } from '../e2e/reliability/faultsHarness';
 
-const inCI = process.env.CI === 'true';
-
-function whyNotRunnable(): string | undefined {
-  if (inCI) return undefined;
-  if (!findCodeServer()) return `code-server ${CODE_SERVER_VERSION} is not installed: run scripts/install-vscode.sh`;
-  if (!fs.existsSync(CHROMIUM_PATH)) return `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
-  return undefined;
-}
 
 async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;

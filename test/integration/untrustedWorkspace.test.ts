@@ -7,18 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { CODE_SERVER_VERSION, findCodeServer, repoRoot, startCodeServer } from './codeServer';
-import { CHROMIUM_PATH, Workbench } from './workbench';
-import { waitFor } from './demoRun';
+import { repoRoot, startCodeServer } from './codeServer';
+import { Workbench } from './workbench';
+import { waitFor, whyNotRunnable } from './demoRun';
 
-const inCI = process.env.CI === 'true';
-
-function whyNotRunnable(): string | undefined {
-  if (inCI) return undefined;
-  if (!findCodeServer()) return `code-server ${CODE_SERVER_VERSION} is not installed: run scripts/install-vscode.sh`;
-  if (!fs.existsSync(CHROMIUM_PATH)) return `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
-  return undefined;
-}
 
 test('an untrusted workspace: Run Benchmark refuses, explains how to trust, and starts nothing', { skip: whyNotRunnable(), timeout: 180_000 }, async (t) => {
   assert.ok(fs.existsSync(path.join(repoRoot, 'dist', 'extension.js')), 'dist/extension.js is missing: run `npm run build` first');
