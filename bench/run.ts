@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { inspectorOverhead, OverheadRow } from './inspectorOverhead';
+import { inspectorOverhead, INSPECTOR_PROFILINGS, LoadAverage, overheadTable, pinningNote, PROBE_PROFILINGS } from './inspectorOverhead';
 import { runListing, runListingBlock } from './runListing';
 import { backendOverhead } from './backendOverhead';
 import { activationBlock, measureActivation } from './activation';
@@ -17,19 +17,6 @@ const root = path.resolve(__dirname, '../..');
 const rounds = Number(process.env.HOTPATH_BENCH_ROUNDS ?? 6);
 const seconds = Number(process.env.HOTPATH_BENCH_SECONDS ?? 5);
 const only = process.env.HOTPATH_BENCH_ONLY?.split(',').map((s) => s.trim());
-
-const f0 = (x: number) => x.toFixed(0);
-
-export function overheadTable(rows: OverheadRow[]): string {
-  return [
-    '| Configuration | req/s median (min–max) | ratio | service CPU µs/request median (min–max) | ratio |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...rows.map(
-      (r) =>
-        `| ${r.config} | ${f0(r.rps.median)} (${f0(r.rps.min)}–${f0(r.rps.max)}) | ${r.rpsRatio.toFixed(3)} | ${f0(r.cpuUsPerReq.median)} (${f0(r.cpuUsPerReq.min)}–${f0(r.cpuUsPerReq.max)}) | ${r.cpuRatio.toFixed(3)} |`,
-    ),
-  ].join('\n');
-}
 
 export function environmentLine(started: Date, what: string): string {
   const cpus = os.cpus();
@@ -55,16 +42,18 @@ async function main(): Promise<void> {
     writeBlock('run-listing', block);
     process.stdout.write(`\nrun-listing\n${block}\n`);
   }
-  for (const [name, route] of [
-    ['inspector-overhead', '/report/cpu'],
-    ['probe-overhead', '/orders'],
+  for (const [name, route, configs] of [
+    ['inspector-overhead', '/report/cpu', INSPECTOR_PROFILINGS],
+    ['probe-overhead', '/orders', PROBE_PROFILINGS],
   ] as const) {
     if (!wanted(name)) continue;
     const started = new Date();
     process.stderr.write(`${name}: ${rounds} interleaved rounds of ${seconds} s on GET ${route}\n`);
-    const rows = await inspectorOverhead(root, route, rounds, seconds);
+    const load = new LoadAverage();
+    const rows = await inspectorOverhead(root, route, rounds, seconds, configs, load);
     const table = overheadTable(rows);
-    writeBlock(name, [environmentLine(started, `${rounds} interleaved rounds of ${seconds} s, 8 connections, demo route \`GET ${route}\``), '', table].join('\n'));
+    const what = `${rounds} interleaved rounds of ${seconds} s (order rotated each round), 8 connections, demo route \`GET ${route}\`, ${pinningNote()}, machine load average ${load} during the session`;
+    writeBlock(name, [environmentLine(started, what), '', table].join('\n'));
     process.stdout.write(`\n${name}\n${table}\n`);
   }
   if (wanted('activation')) {
@@ -106,9 +95,9 @@ async function main(): Promise<void> {
     const started = new Date();
     process.stderr.write(`backend-overhead: ${rounds} interleaved rounds of ${seconds} s on GET /report/cpu\n`);
     const { rows, loadAverage } = await backendOverhead(root, '/report/cpu', rounds, seconds);
-    const table = overheadTable(rows).replace('service CPU µs/request', 'CPU µs/request of the whole process group');
-    const busy = `machine load average ${loadAverage.min.toFixed(1)}–${loadAverage.max.toFixed(1)} during the session`;
-    writeBlock('backend-overhead', [environmentLine(started, `${rounds} interleaved rounds of ${seconds} s (order rotated each round), 8 connections, demo route \`GET /report/cpu\`, ${busy}`), '', table].join('\n'));
+    const table = overheadTable(rows, 'CPU µs/request of the whole process group');
+    const what = `${rounds} interleaved rounds of ${seconds} s (order rotated each round), 8 connections, demo route \`GET /report/cpu\`, ${pinningNote()}, machine load average ${loadAverage} during the session`;
+    writeBlock('backend-overhead', [environmentLine(started, what), '', table].join('\n'));
     process.stdout.write(`\nbackend-overhead\n${table}\n`);
   }
 }
