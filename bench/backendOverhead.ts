@@ -39,9 +39,9 @@ import { HEAP_SAMPLING } from '../src/engine/collect/heapSampling';
 import { DEFAULT_SAMPLING_INTERVAL_MICROS } from '../src/engine/config';
 import { waitUntilReady } from '../src/engine/readiness';
 import { delay, ServiceProcess } from '../src/engine/serviceProcess';
-import { groupCpuMs, groupMembers } from '../src/engine/backends/processTree';
+import { cmdline, groupMembers, readStat } from '../src/engine/backends/processTree';
 import { findTool } from '../src/engine/backends/toolLocator';
-import { LoadAverage, overheadRows, pinnedCommand, type OverheadRow } from './inspectorOverhead';
+import { LoadAverage, overheadRows, pinBesideGenerator, pinnedCommand, type OverheadRow } from './inspectorOverhead';
 
 type Backend = 'none' | 'inspector' | 'inspector-cpu' | '0x' | 'clinic-flame' | 'clinic-doctor';
 
@@ -56,9 +56,23 @@ export const BACKEND_CONFIGS: Array<[Backend, string]> = [
 
 interface Measured {
   rps: number;
+  /** CPU per request of every process in the group Hotpath started. */
   cpuUsPerReq: number;
+  /** CPU per request of the service process alone (the node running server.js). */
+  serviceCpuUsPerReq: number;
   processes: number;
 }
+
+/** The process running the demo's script: the group leader itself, or the launcher's descendant that runs it. */
+function serviceProcessOf(group: number, script: string): number {
+  const members = groupMembers(group);
+  const pids = new Set(members.map((p) => p.pid));
+  // 0x's and Clinic's launchers carry the script in their own arguments too: the service is the one started by another member.
+  const child = members.find((p) => pids.has(p.ppid) && cmdline(p.pid).includes(script));
+  return child?.pid ?? group;
+}
+
+const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (readStat(pid)?.cpuMs ?? 0), 0);
 
 async function oneRound(root: string, route: string, backend: Backend, seconds: number): Promise<Measured> {
   const port = await freePort();
@@ -107,18 +121,30 @@ async function oneRound(root: string, route: string, backend: Backend, seconds: 
       }
     }
     const group = service.pid!;
-    const processes = groupMembers(group).length;
-    const cpuBefore = groupCpuMs(group);
+    const members = groupMembers(group).map((p) => p.pid);
+    const served = serviceProcessOf(group, script);
+    // With pinning, the launchers of 0x and Clinic join the load generator and
+    // Hotpath's own side of the inspector backend on CPU 1: each profiler's
+    // out-of-process half is treated alike, and only the service has CPU 0.
+    for (const pid of members) if (pid !== served) pinBesideGenerator(pid);
+    const groupBefore = cpuOf(members);
+    const serviceBefore = cpuOf([served]);
     const result = await autocannon({ url: `http://127.0.0.1:${port}${route}`, connections: 8, duration: seconds });
-    const cpuAfter = groupCpuMs(group);
+    const groupAfter = cpuOf(members);
+    const serviceAfter = cpuOf([served]);
     if (client && profiler) {
       timeline?.stop();
       await profiler.stop();
       if (backend === 'inspector') await client.send('HeapProfiler.stopSampling').catch(() => undefined);
       client.close();
     }
-    const requests = result.requests.total;
-    return { rps: requests / seconds, cpuUsPerReq: ((cpuAfter - cpuBefore) * 1000) / Math.max(requests, 1), processes };
+    const requests = Math.max(result.requests.total, 1);
+    return {
+      rps: result.requests.total / seconds,
+      cpuUsPerReq: ((groupAfter - groupBefore) * 1000) / requests,
+      serviceCpuUsPerReq: ((serviceAfter - serviceBefore) * 1000) / requests,
+      processes: members.length,
+    };
   } finally {
     await service.stop(1000);
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -126,7 +152,10 @@ async function oneRound(root: string, route: string, backend: Backend, seconds: 
 }
 
 export interface BackendOverhead {
+  /** CPU per request of the whole process group. */
   rows: OverheadRow[];
+  /** The same rounds with the CPU of the service process alone. */
+  serviceRows: OverheadRow[];
   /** The machine's 1-minute load average, sampled before every measurement: how much else was running. */
   loadAverage: LoadAverage;
 }
@@ -136,6 +165,7 @@ export async function backendOverhead(root: string, route: string, rounds: numbe
     if (!findTool(tool, [root])) throw new Error(`${tool} is not installed: run npm install (it is a devDependency) before the backend benchmark.`);
   }
   const samples = new Map(BACKEND_CONFIGS.map(([, name]) => [name, { rps: [] as number[], cpu: [] as number[] }]));
+  const serviceSamples = new Map(BACKEND_CONFIGS.map(([, name]) => [name, { rps: [] as number[], cpu: [] as number[] }]));
   const loadAverage = new LoadAverage();
   for (let r = 0; r < rounds; r++) {
     // Interleaved, and rotated each round (A B C D, B C D A, …) so that no
@@ -146,12 +176,13 @@ export async function backendOverhead(root: string, route: string, rounds: numbe
       const m = await oneRound(root, route, backend, seconds);
       samples.get(name)!.rps.push(m.rps);
       samples.get(name)!.cpu.push(m.cpuUsPerReq);
-      process.stderr.write(`  round ${r + 1}/${rounds} ${name}: ${m.rps.toFixed(1)} req/s, ${m.cpuUsPerReq.toFixed(0)} µs CPU/request over ${m.processes} process(es)\n`);
+      serviceSamples.get(name)!.rps.push(m.rps);
+      serviceSamples.get(name)!.cpu.push(m.serviceCpuUsPerReq);
+      process.stderr.write(
+        `  round ${r + 1}/${rounds} ${name}: ${m.rps.toFixed(1)} req/s, ${m.cpuUsPerReq.toFixed(0)} µs CPU/request over ${m.processes} process(es), ${m.serviceCpuUsPerReq.toFixed(0)} in the service\n`,
+      );
     }
   }
-  const rows = overheadRows(
-    BACKEND_CONFIGS.map(([, name]) => name),
-    samples,
-  );
-  return { rows, loadAverage };
+  const names = BACKEND_CONFIGS.map(([, name]) => name);
+  return { rows: overheadRows(names, samples), serviceRows: overheadRows(names, serviceSamples), loadAverage };
 }

@@ -94,6 +94,18 @@ export function overheadTable(rows: OverheadRow[], cpuLabel = 'service CPU µs/r
   ].join('\n');
 }
 
+/** CPU columns only, for a second reading of the same rounds. */
+export function cpuTable(rows: OverheadRow[], cpuLabel: string): string {
+  return [
+    `| Configuration | ${cpuLabel} median (min–max) | ratio of medians | paired ratio median (min–max) |`,
+    '| --- | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.config} | ${f0(r.cpuUsPerReq.median)} (${f0(r.cpuUsPerReq.min)}–${f0(r.cpuUsPerReq.max)}) | ${f3(r.cpuRatio)} | ${f3(r.cpuPaired.median)} (${f2(r.cpuPaired.min)}–${f2(r.cpuPaired.max)}) |`,
+    ),
+  ].join('\n');
+}
+
 let pinned: boolean | null = null;
 
 /**
@@ -113,6 +125,22 @@ export function pinnedCommand(command: string, args: string[]): { command: strin
     }
   }
   return pinned ? { command: 'taskset', args: ['-c', '0', command, ...args] } : { command, args };
+}
+
+/**
+ * Moves `pid` (every thread of it) to the load generator's CPU, where the
+ * Hotpath side of the inspector backend runs too; its children keep theirs.
+ * For the launchers of 0x and Clinic, whose own work (reading the V8 log,
+ * relaying trace data) is their equivalent of that side. False when pinning is off.
+ */
+export function pinBesideGenerator(pid: number): boolean {
+  if (!pinned) return false;
+  try {
+    execFileSync('taskset', ['-a', '-cp', '1', String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** For the environment line of a block. */
