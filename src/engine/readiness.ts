@@ -20,6 +20,13 @@ export async function waitUntilReady(
     if (token.isCancelled()) throw new CancelledError(token.reason());
     if (service.exit) {
       const how = service.exit.signal ? `was killed by ${service.exit.signal}` : `exited with code ${service.exit.code}`;
+      const taken = portInUse(service.lastLines());
+      if (taken) {
+        throw describeFailure(
+          `The service ${how} before it became ready at ${url}: ${taken} is already in use by another process (EADDRINUSE); stop that process, or let Hotpath choose a free port (\${port} in service.args or service.env, or read PORT).`,
+          service,
+        );
+      }
       throw describeFailure(`The service ${how} before it became ready at ${url}: check the command and the log below.`, service);
     }
     const status = await probe(url).catch((err: NodeJS.ErrnoException) => {
@@ -35,6 +42,15 @@ export async function waitUntilReady(
     `The service did not become ready: ${url} gave ${lastProblem} for ${Math.round(timeoutMs / 1000)} s; check readyUrl and that the service listens on the PORT it is given, or raise service.readyTimeoutMs.`,
     service,
   );
+}
+
+/** "port 3000" (or "address …") from Node's EADDRINUSE error in the service's last lines, or null. */
+export function portInUse(lines: string[]): string | null {
+  const text = lines.join('\n');
+  if (!/EADDRINUSE/.test(text)) return null;
+  const where = /EADDRINUSE[^\n]*?(?:address already in use\s+)?(\S*?):(\d+)\s*$/m.exec(text) ?? /\bport:\s*(\d+)/.exec(text);
+  if (!where) return 'its address';
+  return `port ${where[2] ?? where[1]}`;
 }
 
 function probe(url: string): Promise<number> {

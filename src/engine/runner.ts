@@ -260,6 +260,8 @@ export class BenchmarkRun {
         artifactDir: staged.dir,
       });
       if (internal.token.isCancelled()) throw new CancelledError(internal.token.reason());
+      const unanswered = nothingAnswered(load, config.load.target);
+      if (unanswered) throw new HotpathError(unanswered);
     } catch (err) {
       if (err instanceof CancelledError || internal.token.isCancelled()) {
         status = crashed ? 'error' : 'cancelled';
@@ -424,4 +426,19 @@ function withoutGeneratorTotal(load: LoadResult): Omit<LoadResult, 'generatorTot
 /** NODE_OPTIONS splits on spaces; a path with spaces must be quoted. */
 function quoteNodeOption(value: string): string {
   return /[\s"]/.test(value) ? `"${value.replace(/(["\\])/g, '\\$1')}"` : value;
+}
+
+/**
+ * A load that got no answer at all measured nothing about the service: the run
+ * is saved (its errors are the evidence) but as an error, not as a pass that
+ * budgets without an error-rate limit would let through.
+ */
+export function nothingAnswered(load: LoadResult | null, target: string): string | null {
+  if (!load || load.requests.total > 0 || load.errors.total === 0) return null;
+  const e = load.errors;
+  const kind = e.connection === e.total ? 'could not connect' : e.timeouts === e.total ? 'timed out' : 'got no answer';
+  return (
+    `No request was answered: all ${e.total} attempts to ${target} ${kind}, so nothing about the service was measured; ` +
+    'check that load.target points at the port the service listens on (use ${port}, which the service also gets as PORT).'
+  );
 }

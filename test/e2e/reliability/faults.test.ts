@@ -87,20 +87,22 @@ test('the port is taken: a service on a fixed port that another process holds en
       const r = await runCli(['run', '--config', file, '--out', out]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /^hotpath: The service exited with code 1 before it became ready/m);
-      assert.match(r.stderr, /EADDRINUSE/, 'says the address is in use');
-      assert.match(r.stderr, new RegExp(`port: ${port}\\b`), 'and which port');
+      assert.match(r.stderr, new RegExp(`port ${port} is already in use by another process \\(EADDRINUSE\\); stop that process`), 'says which port is taken and what to do');
+      assert.match(r.stderr, new RegExp(`port: ${port}\\b`), 'and keeps the service’s own lines');
     } finally {
       blocker.close();
     }
   }));
 
-test('the target refuses connections (nobody listens on the load port): errors counted as connection errors, run saved', () =>
+test('the target refuses connections (nobody listens on the load port): one sentence, exit 2, errors kept as connection errors in a run saved as error', () =>
   fault('target-refuses', async (marker) => {
     const port = await deadPort();
     const file = faultConfig(work, 'refuses', { args: ['tree.js'], env: { [MARKER_ENV]: marker } }, { target: `http://127.0.0.1:${port}` });
     const r = await runCli(['run', '--config', file, '--out', out]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^hotpath: No request was answered: all \\d+ attempts to http://127\\.0\\.0\\.1:${port} could not connect`, 'm'));
     const run = readRun(lastLine(r.stdout));
+    assert.equal(run.status, 'error');
     assert.equal(run.load.requests.total, 0);
     assert.ok(run.load.errors.total > 0);
     assert.equal(run.load.errors.connection, run.load.errors.total, 'every error is a connection error');
