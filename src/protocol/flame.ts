@@ -11,7 +11,7 @@ import type { FlameColumns } from './flameColumns';
 export interface RawCpuProfile {
   nodes: Array<{
     id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number; scriptId?: string };
     hitCount?: number;
     children?: number[];
   }>;

@@ -137,8 +137,14 @@ function nativeKind(functionName: string): number {
   return KIND_NATIVE;
 }
 
-/** Profile node id → position in `nodes`. V8 numbers nodes 1..n, so a typed array usually serves. */
-function indexIds(nodes: RawCpuProfile['nodes']): (id: number) => number {
+/** Profile node id → position in `nodes` (-1 when unknown). V8 numbers nodes 1..n, so a typed array usually serves. */
+interface IdIndex {
+  /** Position by id when ids are dense, else null (then `get`). */
+  table: Int32Array | null;
+  get(id: number): number;
+}
+
+function indexIds(nodes: RawCpuProfile['nodes']): IdIndex {
   let maxId = 0;
   let dense = true;
   const n = nodes.length;
@@ -150,11 +156,18 @@ function indexIds(nodes: RawCpuProfile['nodes']): (id: number) => number {
   if (dense && maxId <= n * 4 + 16) {
     const table = new Int32Array(maxId + 1).fill(-1);
     for (let i = 0; i < n; i++) table[nodes[i].id] = i;
-    return (id) => (id >= 0 && id <= maxId ? table[id] : -1);
+    return { table, get: (id) => (id >= 0 && id <= maxId ? table[id] : -1) };
   }
   const map = new Map<number, number>();
   nodes.forEach((node, i) => map.set(node.id, i));
-  return (id) => map.get(id) ?? -1;
+  return { table: null, get: (id) => map.get(id) ?? -1 };
+}
+
+/** Position of `id`: the dense table inline (the hot loops run it hundreds of thousands of times), else the map. */
+function positionOf(index: IdIndex, id: number): number {
+  const table = index.table;
+  if (table) return id >= 0 && id < table.length ? table[id] : -1;
+  return index.get(id);
 }
 
 /** Positions of `nodes` in an order with every parent before its children (V8 writes them so; others may not). */
@@ -190,13 +203,13 @@ function parentsFirst(parentOf: Int32Array): Int32Array | null {
 export function encodeFlameColumns(profile: RawCpuProfile): FlameColumns {
   const nodes = profile.nodes;
   const n0 = nodes.length;
-  const indexOf = indexIds(nodes);
+  const ids = indexIds(nodes);
   const parentOf = new Int32Array(n0).fill(-1);
   for (let i = 0; i < n0; i++) {
     const children = nodes[i].children;
     if (!children) continue;
     for (let j = 0; j < children.length; j++) {
-      const c = indexOf(children[j]);
+      const c = positionOf(ids, children[j]);
       if (c >= 0 && c !== i) parentOf[c] = i;
     }
   }
@@ -213,13 +226,18 @@ export function encodeFlameColumns(profile: RawCpuProfile): FlameColumns {
   const frameFile: string[] = [''];
   const lines: number[] = [0];
   const kinds: number[] = [0];
-  // A frame is (script, line, shown name), each interned to an integer once:
-  // scripts by URL (profiles repeat a few hundred), names by string.
-  const frameIndex = new IntKeyTable(1024);
+  // A frame is (script, line, shown name). Scripts are found by V8's short
+  // scriptId (or the URL) and checked against the URL; a frame by (script,
+  // line) and checked against the name, so the common case hashes no long
+  // string. Names that share a script line go through an interned name id.
+  const byLine = new IntKeyTable(1024);
+  const byName = new IntKeyTable(64);
   const nameIds = new Map<string, number>();
-  const scripts = new Map<string, { id: number; file: string; kind: number }>();
+  const scripts = new Map<string, { id: number; url: string; file: string; kind: number }>();
+  const byUrl = new Map<string, { id: number; url: string; file: string; kind: number }>();
   const nodeParent = new Int32Array(n);
   const nodeFrame = new Int32Array(n);
+  let last: { id: number; url: string; file: string; kind: number } | undefined;
   for (let k = 0; k < n; k++) {
     const i = order ? order[k] : k;
     const p = parentOf[i];
@@ -229,12 +247,23 @@ export function encodeFlameColumns(profile: RawCpuProfile): FlameColumns {
     let scriptId = 0;
     let line = 0;
     let name: string;
-    let script: { id: number; file: string; kind: number } | undefined;
+    let script: { id: number; url: string; file: string; kind: number } | undefined;
     if (url) {
-      script = scripts.get(url);
-      if (!script) scripts.set(url, (script = { id: scripts.size + 1, file: fileFromUrl(url), kind: scriptKind(url) }));
+      if (last && last.url === url) script = last;
+      else {
+        const v8Id = typeof cf.scriptId === 'string' && cf.scriptId !== '0' ? cf.scriptId : url;
+        script = scripts.get(v8Id);
+        if (!script || script.url !== url) {
+          // One script per URL, also when V8 gave it several ids (a module evaluated again).
+          script = byUrl.get(url);
+          if (!script) byUrl.set(url, (script = { id: byUrl.size + 1, url, file: fileFromUrl(url), kind: scriptKind(url) }));
+          if (!scripts.has(v8Id)) scripts.set(v8Id, script);
+        }
+        last = script;
+      }
       scriptId = script.id;
       line = (cf.lineNumber | 0) + 1;
+      if (line < 0) line = 0;
       name = cf.functionName || '(anonymous)';
     } else {
       if (cf.functionName === '(root)') {
@@ -247,10 +276,13 @@ export function encodeFlameColumns(profile: RawCpuProfile): FlameColumns {
       }
       name = cf.functionName || '(native)';
     }
-    let nameId = nameIds.get(name);
-    if (nameId === undefined) nameIds.set(name, (nameId = nameIds.size));
     const fresh = frameName.length;
-    const f = frameIndex.getOrAdd(scriptId, line < 0 ? 0 : line, nameId, fresh);
+    let f = byLine.getOrAdd(scriptId, line, 0, fresh);
+    if (f !== fresh && frameName[f] !== name) {
+      let nameId = nameIds.get(name);
+      if (nameId === undefined) nameIds.set(name, (nameId = nameIds.size));
+      f = byName.getOrAdd(scriptId, line, nameId, fresh);
+    }
     if (f === fresh) {
       frameName.push(name);
       frameFile.push(script ? script.file : '');
@@ -271,7 +303,7 @@ export function encodeFlameColumns(profile: RawCpuProfile): FlameColumns {
     sampleUs = new Float64Array(count);
     const last = count - 1;
     for (let s = 0; s < count; s++) {
-      let i = indexOf(samples[s]);
+      let i = positionOf(ids, samples[s]);
       if (i >= 0 && newIndex) i = newIndex[i];
       // timeDeltas[s] is the time before sample s; the sample lasts until the next one.
       const d = s < last ? deltas[s + 1] : deltas[s];
