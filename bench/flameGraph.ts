@@ -27,6 +27,10 @@ export interface FlameRow {
   afterProfileMs?: Stat;
   /** Hotpath only: its own `firstPaintMs` (message receipt to end of draw). */
   selfReportedMs?: Stat;
+  /** Hotpath only: encoding the columns from the parsed profile (the host's share). */
+  encodeMs?: Stat;
+  /** Hotpath only: from the start of encoding until the complete tree (narrow frames too) is drawn. */
+  completeMs?: Stat;
 }
 export interface FlameResult { rows: FlameRow[]; nodes: number; samples: number; maxDepth: number; rounds: number; load: { min: number; max: number }; failures: string[] }
 
@@ -71,16 +75,42 @@ export function generateProfile(target = 200_000): { json: string; nodes: number
     if (nodes[p].depth >= 48) p = 0;
     add(p, Math.floor(rnd() * frames.length));
   }
+  // Samples in an order a sampled program gives: consecutive samples mostly on
+  // the same or a nearby stack. Every node's samples in one run, nodes in tree
+  // order, and the hot leaves' samples cut into bursts of 200-2,000 spread
+  // through the run. (Samples shuffled one by one, as an earlier version did,
+  // put every sample on a different stack: no real profile looks like that,
+  // and it made speedscope's time-ordered import build a call tree of millions
+  // of nodes and crash the page.)
   let maxDepth = 0;
-  const sampleIds: number[] = [];
   for (const n of nodes) {
     maxDepth = Math.max(maxDepth, n.depth);
     if (n.children.length === 0 && n.hit === 0) n.hit = 1 + Math.floor(rnd() * 3);
-    for (let k = 0; k < n.hit; k++) sampleIds.push(n.id);
   }
-  for (let i = sampleIds.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [sampleIds[i], sampleIds[j]] = [sampleIds[j], sampleIds[i]];
+  const runs: Array<[number, number]> = [];
+  const bursts: Array<[number, number]> = [];
+  const walk = [0];
+  while (walk.length) {
+    const i = walk.pop()!;
+    const n = nodes[i];
+    if (n.hit > 100) {
+      for (let left = n.hit; left > 0; ) {
+        const b = Math.min(left, 200 + Math.floor(rnd() * 1800));
+        bursts.push([n.id, b]);
+        left -= b;
+      }
+    } else if (n.hit > 0) runs.push([n.id, n.hit]);
+    for (let c = n.children.length - 1; c >= 0; c--) walk.push(n.children[c]);
+  }
+  const at = bursts.map(() => Math.floor(rnd() * (runs.length + 1))).sort((a, b) => a - b);
+  const sampleIds: number[] = [];
+  let next = 0;
+  for (let r = 0; r <= runs.length; r++) {
+    while (next < at.length && at[next] === r) {
+      const [id, k] = bursts[next++];
+      for (let j = 0; j < k; j++) sampleIds.push(id);
+    }
+    if (r < runs.length) for (let j = 0; j < runs[r][1]; j++) sampleIds.push(runs[r][0]);
   }
   const timeDeltas = sampleIds.map(() => 900 + Math.floor(rnd() * 200));
   const total = timeDeltas.reduce((a, b) => a + b, 0);
@@ -105,7 +135,18 @@ const HOTPATH_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"
 <body>
     <main id="flame"><p>Loading the flame graph…</p></main>
     <script src="/dist/webviews/flameGraph.js"></script>
+    <script src="/flameColumns.js"></script>
 </body></html>`;
+
+/**
+ * The host's encoder (src/protocol/flameColumns.ts, compiled by compile-tests)
+ * for the page, so the bench can run in the page what the extension host does
+ * before posting: the module has no run-time imports, so a CommonJS shim is enough.
+ */
+function columnsScript(root: string): string {
+  const compiled = fs.readFileSync(path.join(root, 'out', 'src', 'protocol', 'flameColumns.js'), 'utf8');
+  return `(function () { var module = { exports: {} }; var exports = module.exports;\n${compiled}\nwindow.HotpathFlameColumns = module.exports; })();`;
+}
 
 const D3_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><link rel="stylesheet" href="/node_modules/d3-flame-graph/dist/d3-flamegraph.css"><title>x</title></head>
 <body style="margin:0"><div id="chart"></div>
@@ -121,6 +162,7 @@ function serve(root: string, profileFile: string): Promise<http.Server> {
     let file: string | null = null;
     let body: string | null = null;
     if (url === '/hotpath.html') body = HOTPATH_PAGE;
+    else if (url === '/flameColumns.js') { res.setHeader('Content-Type', 'text/javascript'); res.end(columnsScript(root)); return; }
     else if (url === '/d3.html') body = D3_PAGE;
     else if (url === '/p.cpuprofile') file = profileFile;
     else if (url.startsWith('/speedscope/')) file = path.join(speedscope, url.slice('/speedscope/'.length) || 'index.html');
@@ -182,16 +224,26 @@ async function loadProfileInPage(page: Page, base: string): Promise<void> {
 async function runHotpath(page: Page, base: string) {
   await page.goto(`${base}/hotpath.html`);
   await loadProfileInPage(page, base);
+  // From the parsed profile, as the others: what the extension host does before
+  // posting (encoding the columns) runs here in the page, then the columns are
+  // posted with their buffers transferred, as VS Code hands them to the webview.
   const r = await page.evaluate(async (settle) => {
+    interface Columns { nodeParent: Int32Array }
+    const w = window as unknown as { __profile: unknown; HotpathFlameColumns: { encodeFlameColumns(p: unknown): Columns; flameColumnBuffers(c: Columns): ArrayBuffer[] } };
     const done = new Promise<void>((resolve) => {
       new MutationObserver((_, o) => { if (document.body.dataset.firstPaintMs) { o.disconnect(); resolve(); } }).observe(document.body, { attributes: true });
     });
     delete document.body.dataset.firstPaintMs;
     const t0 = performance.now();
-    window.postMessage({ type: 'showProfile', profile: (window as unknown as { __profile: unknown }).__profile, title: 'x' }, '*');
+    const columns = w.HotpathFlameColumns.encodeFlameColumns(w.__profile);
+    const encoded = performance.now() - t0;
+    window.postMessage({ type: 'showProfile', profile: columns, title: 'x' }, '*', w.HotpathFlameColumns.flameColumnBuffers(columns));
     await done;
     await (eval(settle) as () => Promise<void>)();
-    return { ms: performance.now() - t0, self: Number(document.body.dataset.firstPaintMs) };
+    const ms = performance.now() - t0;
+    // The complete tree follows the first paint; zoom is measured on it.
+    while (document.body.dataset.completeMs === undefined) await new Promise((r) => setTimeout(r, 5));
+    return { ms, self: Number(document.body.dataset.firstPaintMs), encoded, complete: Number(document.body.dataset.completeMs) + encoded };
   }, SETTLE);
   await page.waitForTimeout(300);
   const box = (await page.locator('canvas.flame-canvas').boundingBox())!;
@@ -296,7 +348,7 @@ export async function flameGraphBench(root: string, rounds: number): Promise<Fla
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const order: Contender[] = ['Hotpath', 'speedscope', 'd3-flame-graph'];
-  const acc = new Map<Contender, { ms: number[]; fps: number[]; worst: number[]; extra: number[] }>(order.map((c) => [c, { ms: [], fps: [], worst: [], extra: [] }]));
+  const acc = new Map<Contender, { ms: number[]; fps: number[]; worst: number[]; extra: number[]; encode: number[]; complete: number[] }>(order.map((c) => [c, { ms: [], fps: [], worst: [], extra: [], encode: [], complete: [] }]));
   const failures: string[] = [];
   const loads: number[] = [os.loadavg()[0]];
   const width = 1280;
@@ -309,7 +361,7 @@ export async function flameGraphBench(root: string, rounds: number): Promise<Fla
         page.setDefaultTimeout(120_000);
         try {
           const a = acc.get(c)!;
-          if (c === 'Hotpath') { const r = await runHotpath(page, base); a.ms.push(r.ms); a.extra.push(r.self); a.fps.push(r.fps); a.worst.push(r.worst); }
+          if (c === 'Hotpath') { const r = await runHotpath(page, base); a.ms.push(r.ms); a.extra.push(r.self); a.encode.push(r.encoded); a.complete.push(r.complete); a.fps.push(r.fps); a.worst.push(r.worst); }
           else if (c === 'speedscope') {
             const r = await runSpeedscope(page, base);
             a.ms.push(r.ms); a.extra.push(r.afterProfile);
@@ -341,7 +393,7 @@ export async function flameGraphBench(root: string, rounds: number): Promise<Fla
       fps: stat(a.fps),
       worstFrameMs: Math.max(...a.worst.filter((x) => Number.isFinite(x))),
       ...(c === 'speedscope' ? { afterProfileMs: stat(a.extra) } : {}),
-      ...(c === 'Hotpath' ? { selfReportedMs: stat(a.extra) } : {}),
+      ...(c === 'Hotpath' ? { selfReportedMs: stat(a.extra), encodeMs: stat(a.encode), completeMs: stat(a.complete) } : {}),
     });
   }
   return { rows, nodes: gen.nodes, samples: gen.samples, maxDepth: gen.maxDepth, rounds, load: { min: Math.min(...loads), max: Math.max(...loads) }, failures };
@@ -362,6 +414,8 @@ export function flameGraphBlock(r: FlameResult, environment: string): string {
     '',
   ];
   const s = r.rows.find((x) => x.contender === 'speedscope');
+  if (hot?.encodeMs) lines.push(`Hotpath's first paint includes encoding the columns from the parsed profile (the extension host's work before it posts): median ${f0(hot.encodeMs.median)} ms (${f0(hot.encodeMs.min)}–${f0(hot.encodeMs.max)}).`);
+  if (hot?.completeMs) lines.push(`Hotpath's first paint lays out only the frames at least half a pixel wide at the full view; the complete tree (every frame, for zoom) is drawn after that frame is on screen: from the start of encoding to the complete tree drawn, median ${f0(hot.completeMs.median)} ms (${f0(hot.completeMs.min)}–${f0(hot.completeMs.max)}).`);
   if (hot?.selfReportedMs) lines.push(`Hotpath's own \`firstPaintMs\` (message receipt to end of the canvas draw): median ${f0(hot.selfReportedMs.median)} ms (${f0(hot.selfReportedMs.min)}–${f0(hot.selfReportedMs.max)}).`);
   if (s?.afterProfileMs) lines.push(`speedscope from the end of the profile's HTTP response to the same paint point (excludes loading its app, includes its JSON parse): median ${f0(s.afterProfileMs.median)} ms (${f0(s.afterProfileMs.min)}–${f0(s.afterProfileMs.max)}).`);
   lines.push(`Machine load average (1 min) ${r.load.min.toFixed(1)}–${r.load.max.toFixed(1)} during the session.`);

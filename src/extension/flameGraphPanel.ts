@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readFlameProfile } from '../engine/cpu/flameData';
 import { isFromFlame, type FromFlame, type RawCpuProfile, type ToFlame } from '../protocol/flame';
+import { encodeFlameColumns, type FlameColumns } from '../protocol/flameColumns';
 import { OPEN_SOURCE_COMMAND } from './reportView';
 import { nonce, renderWebviewHtml } from './webviewHtml';
 
@@ -110,7 +111,17 @@ export class FlameGraphPanel implements vscode.Disposable {
   private send(): void {
     if (this.disposed || !this.ready) return;
     const s = this.source;
-    const message: ToFlame = { type: 'showProfile', profile: s.profile, title: s.title, baseline: s.baseline?.profile ?? null, baselineTitle: s.baseline?.title, live: s.live === true };
+    // Columns, not the profile's node objects: the webview receives a few
+    // typed arrays (VS Code hands ArrayBuffers over whole) and has nothing to
+    // convert before its first paint.
+    const message: ToFlame = {
+      type: 'showProfile',
+      profile: columnsOf(s.profile),
+      title: s.title,
+      baseline: s.baseline ? columnsOf(s.baseline.profile) : null,
+      baselineTitle: s.baseline?.title,
+      live: s.live === true,
+    };
     void this.panel.webview.postMessage(message);
   }
 
@@ -121,6 +132,14 @@ export class FlameGraphPanel implements vscode.Disposable {
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** Encoded once per profile: a re-shown panel or an unchanged baseline is not encoded again. */
+const encoded = new WeakMap<RawCpuProfile, FlameColumns>();
+function columnsOf(profile: RawCpuProfile): FlameColumns {
+  let columns = encoded.get(profile);
+  if (!columns) encoded.set(profile, (columns = encodeFlameColumns(profile)));
+  return columns;
 }
 
 function panelTitle(source: FlameSource): string {

@@ -1,13 +1,17 @@
 // Messages between the extension host and the flame graph webview.
 // Both sides import this file; the host validates what arrives with isFromFlame.
-// `showProfile` is also the hook a plain page (the benchmark) uses: it carries a
-// raw `.cpuprofile` object, exactly as V8 writes it.
+// `showProfile` carries either a raw `.cpuprofile` object, exactly as V8 writes
+// it (the hook a plain page such as a test uses), or its columns
+// (flameColumns.ts), which the host sends because they cross postMessage as a
+// few typed arrays instead of hundreds of thousands of objects.
 
 /** The parts of a V8 `.cpuprofile` the flame graph reads. */
+import type { FlameColumns } from './flameColumns';
+
 export interface RawCpuProfile {
   nodes: Array<{
     id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number; scriptId?: string };
     hitCount?: number;
     children?: number[];
   }>;
@@ -20,10 +24,10 @@ export interface RawCpuProfile {
 export type ToFlame =
   | {
       type: 'showProfile';
-      profile: RawCpuProfile;
+      profile: RawCpuProfile | FlameColumns;
       title: string;
       /** Diff mode: frames are coloured by their self-time change against this profile. */
-      baseline?: RawCpuProfile | null;
+      baseline?: RawCpuProfile | FlameColumns | null;
       baselineTitle?: string;
       /** True while a run is going: the profile is the slices merged so far. */
       live?: boolean;

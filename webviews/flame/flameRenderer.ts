@@ -5,11 +5,11 @@
 // only where at least a few characters fit. Zoom animates with
 // requestAnimationFrame between view ranges.
 
-import { firstVisible, type FlameTree, type SearchResult } from './flameModel';
+import { firstVisible, frameAt, type FlameTree, type SearchResult } from './flameModel';
 import { SHADES, type Palette } from './flameTheme';
 
 export const ROW_HEIGHT = 18;
-const MIN_WIDTH_PX = 0.5;
+export const MIN_WIDTH_PX = 0.5;
 const TEXT_MIN_PX = 28;
 const ANIMATION_MS = 180;
 
@@ -66,6 +66,26 @@ export class FlameRenderer {
       if (full || this.view.end > tree.totalUs) this.view = { ...this.view, start: 0, end: Math.max(1, tree.totalUs) };
       this.focused = null;
     }
+  }
+
+  /**
+   * The complete tree in place of a first paint's: the same profile, so the
+   * view stays; hovered and focused frames are found again by position (their
+   * index in a level shifts as narrow frames are added).
+   */
+  completeTree(tree: FlameTree): void {
+    const old = this.tree;
+    const remap = (sel: Selection | null): Selection | null => {
+      if (!sel || !old?.levels[sel.depth] || sel.index >= old.levels[sel.depth].count) return null;
+      const l = old.levels[sel.depth];
+      const index = frameAt(tree, sel.depth, l.start[sel.index] + l.width[sel.index] / 2);
+      return index < 0 ? null : { depth: sel.depth, index };
+    };
+    this.hovered = remap(this.hovered);
+    this.focused = remap(this.focused);
+    this.tree = tree;
+    this.search = null;
+    this.diffSteps = null;
   }
 
   resize(): void {
