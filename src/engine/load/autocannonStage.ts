@@ -15,7 +15,8 @@ export interface RunningLoad {
 }
 
 interface AutocannonClient {
-  requestIterator?: { currentRequest?: { method?: string; path?: string } };
+  /** With pipelining 1, the request just answered ('response' fires before the next one is taken). */
+  requestIterator?: { currentRequestIndex?: number; currentRequest?: { method?: string; path?: string } };
 }
 
 /** The weighted mix as autocannon's request list, one cycle long. */
@@ -36,12 +37,15 @@ export function startAutocannon(
   if (!(opts.timeoutSec >= 1)) {
     throw new HotpathError(`load.timeoutSec is ${opts.timeoutSec}: autocannon's connection stages need at least 1 second (a stage with a "rate" accepts less); raise it in the config.`);
   }
+  const requests = autocannonRequests(opts.requests);
+  // One accumulator per position in autocannon's request list, so a response costs no key building or map lookup.
+  const endpoints = requests.map((r) => rec.liveEndpoint(r.method ?? 'GET', r.path ?? '/'));
   const instance = autocannon(
     {
       url: opts.target,
       connections: opts.connections,
       duration: opts.durationSec,
-      requests: autocannonRequests(opts.requests),
+      requests,
       timeout: opts.timeoutSec,
       pipelining: 1,
     } as autocannon.Options,
@@ -49,8 +53,11 @@ export function startAutocannon(
   );
   // @types/autocannon types the listener's `client` too narrowly for the iterator we read.
   (instance as unknown as NodeJS.EventEmitter).on('response', (client: AutocannonClient, statusCode: number, _bytes: number, responseTime: number) => {
-    const req = client.requestIterator?.currentRequest;
-    rec.response(rec.now(), req?.method ?? 'GET', req?.path ?? '/', statusCode, responseTime);
+    const it = client.requestIterator;
+    const i = it?.currentRequestIndex;
+    let ep = i !== undefined ? endpoints[i] : undefined;
+    if (!ep) ep = rec.liveEndpoint(it?.currentRequest?.method ?? 'GET', it?.currentRequest?.path ?? '/');
+    rec.liveResponse(rec.now(), ep, statusCode, responseTime);
   });
   instance.on('reqError', (err: Error) => {
     rec.error(rec.now(), /timed out/.test(err.message) ? 'timeout' : 'connection');

@@ -25,6 +25,11 @@ export class LatencyHistogram {
     this.h.recordValue(Math.max(1, Math.round(ms * 1000)));
   }
 
+  /** Adds every value of `other` (same layout, so percentiles are those of recording both sets into one). */
+  add(other: LatencyHistogram): void {
+    if (other.h.totalCount) this.h.add(other.h);
+  }
+
   get count(): number {
     return this.h.totalCount;
   }
