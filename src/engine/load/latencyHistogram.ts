@@ -14,20 +14,39 @@ export interface LatencySummary {
 }
 
 export class LatencyHistogram {
+  // The JavaScript implementation (useWebAssembly: false), whose counts array addInto reads.
   private readonly h = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000, // one hour in µs
     numberOfSignificantValueDigits: 3,
     useWebAssembly: false,
-  });
+  }) as hdr.JsHistogram;
 
   recordMs(ms: number): void {
     this.h.recordValue(Math.max(1, Math.round(ms * 1000)));
   }
 
-  /** Adds every value of `other` (same layout, so percentiles are those of recording both sets into one). */
-  add(other: LatencyHistogram): void {
-    if (other.h.totalCount) this.h.add(other.h);
+  /**
+   * Adds every value of this histogram to each of `targets`: all have one
+   * layout, so counts add index by index and every percentile, the mean and
+   * the max are those of recording the values into the targets directly.
+   * Only the index range between the lowest and highest value is visited
+   * (HDR's own add() walks all 23,552 counts).
+   */
+  addInto(targets: readonly LatencyHistogram[]): void {
+    const h = this.h;
+    const n = h.totalCount;
+    if (!n || !targets.length) return;
+    const to = h.countsArrayIndex(h.maxValue);
+    for (let i = h.countsArrayIndex(h.minNonZeroValue); i <= to; i++) {
+      const c = h.getCountAtIndex(i);
+      if (c) for (const t of targets) t.h.addToCountAtIndex(i, c);
+    }
+    for (const t of targets) {
+      t.h.setTotalCount(t.h.totalCount + n);
+      t.h.updateMinAndMax(h.maxValue);
+      t.h.updateMinAndMax(h.minNonZeroValue);
+    }
   }
 
   get count(): number {

@@ -221,24 +221,19 @@ export class LoadRecorder {
   /** Merges the current part into the totals, its window, the endpoints and its spans; the next live response starts a new part. */
   private flushPart(): void {
     const w = this.partWindow;
+    const counts = [this.totals, ...(w ? [w.counts] : []), ...this.partSpans.map((s) => s.counts)];
+    const hists = [this.overall, ...(w ? [w.hist] : []), ...this.partSpans.map((s) => s.hist)];
     for (const ep of this.partTouched) {
       const ok = ep.partOk;
-      const n = ok + ep.partNon2xx;
-      const merge = (c: Counts) => {
-        c.responses += n;
+      for (const c of counts) {
+        c.responses += ok + ep.partNon2xx;
         c.ok += ok;
         c.non2xx += ep.partNon2xx;
-      };
-      merge(this.totals);
-      if (w) merge(w.counts);
-      ep.responses += n;
+      }
+      ep.responses += ok + ep.partNon2xx;
       ep.non2xx += ep.partNon2xx;
-      for (const s of this.partSpans) merge(s.counts);
       if (ok) {
-        this.overall.add(ep.partHist);
-        w?.hist.add(ep.partHist);
-        ep.hist.add(ep.partHist);
-        for (const s of this.partSpans) s.hist.add(ep.partHist);
+        ep.partHist.addInto([...hists, ep.hist]);
         ep.partHist.reset();
       }
       ep.partOk = 0;

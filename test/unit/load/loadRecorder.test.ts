@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoadRecorder } from '../../../src/engine/load/loadRecorder';
 import type { LoadTickDetail } from '../../../src/engine/load/loadResult';
+import { LatencyHistogram } from '../../../src/engine/load/latencyHistogram';
 
 const mix = [
   { method: 'GET', path: '/a', weight: 1 },
@@ -168,4 +169,24 @@ test('a live span opened with a later start counts from that start, within a win
   const r = rec.finish('autocannon', 1000);
   assert.deepEqual(r.timeline.map((p) => p.rps), [5]);
   assert.equal(r.endpoints[0].requests, 5);
+});
+
+test('LatencyHistogram.addInto: the targets read as if every value had been recorded into them', () => {
+  const values = [0.001, 0.2, 0.2004, 1.5, 2.047, 2.049, 17.3333, 250.5, 999.9, 61_000.25];
+  const direct = new LatencyHistogram();
+  const part = new LatencyHistogram();
+  const target = new LatencyHistogram();
+  const other = new LatencyHistogram();
+  target.recordMs(3.3);
+  direct.recordMs(3.3);
+  for (const v of values) {
+    direct.recordMs(v);
+    part.recordMs(v);
+  }
+  part.addInto([target, other]);
+  assert.deepEqual(target.summary(), direct.summary());
+  assert.equal(target.encode(), direct.encode());
+  assert.equal(other.count, values.length);
+  assert.equal(other.summary().max, 61_000.25);
+  for (const p of [1, 10, 50, 90, 99, 99.9]) assert.equal(target.percentileMs(p), direct.percentileMs(p), `p${p}`);
 });
