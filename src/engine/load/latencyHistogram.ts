@@ -66,9 +66,26 @@ export class LatencyHistogram {
       p95: ms(this.h.getValueAtPercentile(95)),
       p99: ms(this.h.getValueAtPercentile(99)),
       max: ms(this.h.maxValue),
-      mean: ms(this.h.mean),
+      mean: ms(this.mean()),
       count: this.h.totalCount,
     };
+  }
+
+  /**
+   * HDR's mean (each bucket counted at its median equivalent value, summed in
+   * index order, so the same number), over the occupied index range only: HDR's
+   * getter walks every bucket through its iterator, about 40 ms a histogram.
+   */
+  private mean(): number {
+    const h = this.h;
+    if (!h.totalCount) return 0;
+    let total = 0;
+    const to = h.countsArrayIndex(h.maxValue);
+    for (let i = h.countsArrayIndex(h.minNonZeroValue); i <= to; i++) {
+      const c = h.getCountAtIndex(i);
+      if (c) total += h.medianEquivalentValue(h.valueFromIndex(i)) * c;
+    }
+    return total / h.totalCount;
   }
 
   /** The histogram in HdrHistogram's compressed base64 form (values in µs), for later comparisons. */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { LoadRecorder } from '../../../src/engine/load/loadRecorder';
 import type { LoadTickDetail } from '../../../src/engine/load/loadResult';
 import { LatencyHistogram } from '../../../src/engine/load/latencyHistogram';
+import * as hdr from 'hdr-histogram-js';
 
 const mix = [
   { method: 'GET', path: '/a', weight: 1 },
@@ -189,4 +190,18 @@ test('LatencyHistogram.addInto: the targets read as if every value had been reco
   assert.equal(other.count, values.length);
   assert.equal(other.summary().max, 61_000.25);
   for (const p of [1, 10, 50, 90, 99, 99.9]) assert.equal(target.percentileMs(p), direct.percentileMs(p), `p${p}`);
+});
+
+test("LatencyHistogram's mean is HDR's own", () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const ours = new LatencyHistogram();
+  const theirs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  for (let i = 0; i < 5000; i++) {
+    const ms = 0.01 + rand() ** 4 * 3000;
+    ours.recordMs(ms);
+    theirs.recordValue(Math.max(1, Math.round(ms * 1000)));
+  }
+  assert.equal(ours.summary().mean, Math.round(theirs.mean) / 1000);
+  assert.equal(new LatencyHistogram().summary().mean, 0);
 });
