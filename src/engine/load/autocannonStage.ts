@@ -19,9 +19,20 @@ interface AutocannonClient {
   requestIterator?: { currentRequestIndex?: number; currentRequest?: { method?: string; path?: string } };
 }
 
-/** The weighted mix as autocannon's request list, one cycle long. */
+/**
+ * Each time a connection wraps around its request list, autocannon deep-clones
+ * the request context (lodash.clonedeep, microseconds each); with a one-request
+ * mix that was once per request. The cycle is therefore repeated up to this
+ * length, which leaves the mix as it was.
+ */
+export const MIN_REQUEST_LIST = 100;
+
+/** The weighted mix as autocannon's request list: whole cycles, at least MIN_REQUEST_LIST requests. */
 export function autocannonRequests(requests: RequestSpec[]): autocannon.Request[] {
-  return weightedSequence(requests).map((r) => ({
+  const cycle = weightedSequence(requests);
+  const list: RequestSpec[] = [];
+  while (cycle.length && list.length < MIN_REQUEST_LIST) list.push(...cycle);
+  return list.map((r) => ({
     method: r.method as autocannon.Request['method'],
     path: r.path,
     ...(r.headers ? { headers: r.headers } : {}),
