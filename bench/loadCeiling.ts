@@ -17,6 +17,8 @@
 //   machine shared with other work neither removes the noise: CFS shares a
 //   core between runnable threads, so wrk's two threads get a larger share of
 //   a busy core than the single thread of the load stage.
+// - A third row, autocannon alone in this process with a no-op 'response'
+//   listener, separates autocannon's own cost from Hotpath's recording.
 // - autocannon's `workers` option is not used. Tried on this machine (plain
 //   autocannon, no Hotpath code, 2 workers, 4 s runs, load average 11–13):
 //   108–155 µs of CPU per request at 10 connections and 200–500 µs at 50,
@@ -33,6 +35,8 @@ import * as os from 'os';
 import type { HotpathConfig } from '../src/engine/config';
 import { CancellationSource } from '../src/engine/events';
 import { LoadRunner } from '../src/engine/load/loadRunner';
+import { autocannonRequests } from '../src/engine/load/autocannonStage';
+import autocannon from 'autocannon';
 
 export interface Sample { rps: number; cpuUsPerReq: number }
 export type Pinning = 'unpinned' | 'pinned';
@@ -48,6 +52,12 @@ function startServer(): Promise<{ child: ChildProcess; port: number }> {
     child.once('error', reject);
   });
 }
+
+const GENERATORS: Record<string, string> = {
+  wrk: 'wrk 4 (2 threads)',
+  Hotpath: 'Hotpath load stage (autocannon)',
+  autocannon: 'autocannon 9 alone (no-op response listener)',
+};
 
 const ALL_CPUS = `0-${os.cpus().length - 1}`;
 
@@ -99,6 +109,19 @@ async function runHotpath(port: number, connections: number, seconds: number, ro
   return { rps: n / (result.durationMs / 1000), cpuUsPerReq: (cpu.user + cpu.system) / n };
 }
 
+/** autocannon alone, in this process, with a no-op 'response' listener: what the load stage costs without Hotpath's recording. */
+async function runAutocannon(port: number, connections: number, seconds: number): Promise<Sample> {
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  const n = await new Promise<number>((resolve) => {
+    const instance = autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests: autocannonRequests([{ method: 'GET', path: '/', weight: 1 }]), timeout: 10, pipelining: 1 }, () => undefined);
+    (instance as unknown as NodeJS.EventEmitter).on('response', () => undefined);
+    instance.on('done', (result: autocannon.Result) => resolve(result.requests.total));
+  });
+  const cpu = process.cpuUsage(cpu0);
+  return { rps: n / ((Date.now() - t0) / 1000), cpuUsPerReq: (cpu.user + cpu.system) / n };
+}
+
 export async function loadCeiling(root: string, rounds: number, seconds: number, connectionsList: number[]): Promise<CeilingResult> {
   const { child, port } = await startServer();
   const url = `http://127.0.0.1:${port}/`;
@@ -124,11 +147,11 @@ export async function loadCeiling(root: string, rounds: number, seconds: number,
       for (const mode of pinnings) {
         pin(mode);
         for (const c of connectionsList) {
-          const order = i % 2 === 0 ? ['wrk', 'Hotpath'] : ['Hotpath', 'wrk'];
+          const order = i % 2 === 0 ? ['wrk', 'Hotpath', 'autocannon'] : ['autocannon', 'Hotpath', 'wrk'];
           for (const g of order) {
             loadDuring.push(os.loadavg()[0]);
-            const s = g === 'wrk' ? await runWrk(url, c, seconds, mode === 'pinned') : await runHotpath(port, c, seconds, root);
-            row(g === 'wrk' ? 'wrk 4 (2 threads)' : 'Hotpath load stage (autocannon)', c, mode).samples.push(s);
+            const s = g === 'wrk' ? await runWrk(url, c, seconds, mode === 'pinned') : g === 'Hotpath' ? await runHotpath(port, c, seconds, root) : await runAutocannon(port, c, seconds);
+            row(GENERATORS[g], c, mode).samples.push(s);
             process.stderr.write(`round ${i + 1} ${mode} c=${c} ${g}: ${s.rps.toFixed(0)} req/s, ${s.cpuUsPerReq.toFixed(1)} µs CPU/req\n`);
           }
         }
@@ -154,7 +177,7 @@ export function loadCeilingBlock(r: CeilingResult, environment: string): string 
     '',
     environment,
     '',
-    `Trivial route: a separate \`node:http\` process on 127.0.0.1 answering 200 "ok". ${r.rounds} rounds of ${r.seconds} s per generator, connection count${r.pinnings.length > 1 ? ' and pinning' : ''}, wrk and Hotpath alternating (order swapped every round), after a 1 s warm-up of each. Load average (1/5/15 min) before ${r.loadBefore.map((x) => x.toFixed(2)).join('/')}, after ${r.loadAfter.map((x) => x.toFixed(2)).join('/')}; 1-minute load average before each run median ${during.median.toFixed(2)} (${during.min.toFixed(2)}–${during.max.toFixed(2)}). Generator CPU: wrk's user+system from \`/usr/bin/time\`; Hotpath's from \`process.cpuUsage()\` of the process running \`LoadRunner.run\` (all its threads). ${r.pinnings.length > 1 ? 'Unpinned, the server shares the 2 cores with the generator, so req/s is partly the server\'s ceiling; pinned, the server runs on CPU 0 and either generator on CPU 1 (`taskset`; wrk keeps its 2 threads, both on CPU 1).' : 'No CPU pinning: the server shares the cores with the generator, so req/s is partly the server\'s ceiling.'} autocannon's \`workers\` option is not used (see the header of \`bench/loadCeiling.ts\`).`,
+    `Trivial route: a separate \`node:http\` process on 127.0.0.1 answering 200 "ok". ${r.rounds} rounds of ${r.seconds} s per generator, connection count${r.pinnings.length > 1 ? ' and pinning' : ''}, wrk, Hotpath and autocannon alone alternating (order reversed every round), after a 1 s warm-up of wrk and Hotpath. "autocannon alone" is autocannon with the same request list and a no-op \`response\` listener in the same process, without Hotpath's recording: the difference between it and Hotpath's row is what the recording costs. Load average (1/5/15 min) before ${r.loadBefore.map((x) => x.toFixed(2)).join('/')}, after ${r.loadAfter.map((x) => x.toFixed(2)).join('/')}; 1-minute load average before each run median ${during.median.toFixed(2)} (${during.min.toFixed(2)}–${during.max.toFixed(2)}). Generator CPU: wrk's user+system from \`/usr/bin/time\`; Hotpath's from \`process.cpuUsage()\` of the process running \`LoadRunner.run\` (all its threads). ${r.pinnings.length > 1 ? 'Unpinned, the server shares the 2 cores with the generator, so req/s is partly the server\'s ceiling; pinned, the server runs on CPU 0 and either generator on CPU 1 (`taskset`; wrk keeps its 2 threads, both on CPU 1).' : 'No CPU pinning: the server shares the cores with the generator, so req/s is partly the server\'s ceiling.'} autocannon's \`workers\` option is not used (see the header of \`bench/loadCeiling.ts\`).`,
     '',
     '| Generator | connections | CPUs | req/s median (min–max) | ratio to wrk | paired ratio median (min–max) | generator CPU µs/request median (min–max) | ratio to wrk |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
@@ -170,7 +193,7 @@ export function loadCeilingBlock(r: CeilingResult, environment: string): string 
     const paired = stats(row.samples.map((s, i) => s.rps / wrk.samples[i].rps));
     const cpus = row.pinning === 'pinned' ? 'server 0, generator 1' : 'shared';
     lines.push(`| ${row.generator} | ${row.connections} | ${cpus} | ${rps.median.toFixed(0)} (${rps.min.toFixed(0)}–${rps.max.toFixed(0)}) | ${(rps.median / wr).toFixed(2)} | ${paired.median.toFixed(2)} (${paired.min.toFixed(2)}–${paired.max.toFixed(2)}) | ${cpu.median.toFixed(1)} (${cpu.min.toFixed(1)}–${cpu.max.toFixed(1)}) | ${(cpu.median / wc).toFixed(2)} |`);
-    if (row !== wrk) reading.push(`${row.connections} connections ${row.pinning}: ${(rps.median / wr).toFixed(2)}× (${rps.median / wr >= 0.8 ? 'met' : 'not met'})`);
+    if (row.generator === GENERATORS.Hotpath) reading.push(`${row.connections} connections ${row.pinning}: ${(rps.median / wr).toFixed(2)}× (${rps.median / wr >= 0.8 ? 'met' : 'not met'})`);
   }
   lines.push('', `Against issue 4's target (at least 0.8× wrk's request rate, ratio of medians): ${reading.join('; ')}.`);
   lines.push('', 'Reproduce: `npm run compile-tests && HOTPATH_BENCH_ONLY=load-ceiling HOTPATH_BENCH_ROUNDS=5 HOTPATH_BENCH_SECONDS=5 node out/bench/run.js` (wrk from the Debian package: `apt-get install -y wrk`).');
