@@ -3,6 +3,15 @@
 // streamed to subscribers as each window closes) and per span (a stage, a
 // stress step, the spike…). Errors are kept apart by kind: non-2xx answers,
 // timeouts and connection errors.
+//
+// Live load (the embedded generators) takes a cheaper path, liveResponse: each
+// response is recorded once, into its endpoint's histogram of the current
+// "part" — a stretch of the run clock inside one window during which the same
+// spans are open. A part is cut (merged into the window, the endpoint, the
+// overall figures and each span it lies in) when a response falls outside it,
+// when a span opens or closes, and before a window is published or the run
+// finishes. Merging HDR histograms of one layout adds their counts, so every
+// percentile is the one per-response recording would have given.
 
 import type { RequestSpec } from '../config';
 import { Emitter } from '../events';
@@ -63,7 +72,15 @@ interface EndpointAcc {
   non2xx: number;
   /** Timeouts and connection errors. */
   noAnswer: number;
+  /** 2xx latencies and answers of the current part (live path), not yet merged. */
+  partHist: LatencyHistogram;
+  partOk: number;
+  partNon2xx: number;
+  partDirty: boolean;
 }
+
+/** An endpoint's accumulator, looked up once per request of a mix, for LoadRecorder.liveResponse. */
+export type LiveEndpoint = EndpointAcc;
 
 interface WindowAcc {
   hist: LatencyHistogram;
@@ -82,6 +99,13 @@ export class LoadRecorder {
   /** Index of the next window to publish. */
   private nextWindow = 0;
   private ticker: NodeJS.Timeout | null = null;
+  // The current part of live load: [partFrom, partEnd) in window partWindow (null: already published).
+  private partFrom = Infinity;
+  private partEnd = -Infinity;
+  private partWindow: WindowAcc | null = null;
+  private partSpans: Span[] = [];
+  private partSampleSpans: Span[] = [];
+  private readonly partTouched: EndpointAcc[] = [];
   /** Label of the stage now running, sent with each tick. */
   stage: string | undefined;
 
@@ -104,7 +128,7 @@ export class LoadRecorder {
     const key = endpointKey(method, path);
     let ep = this.endpoints.get(key);
     if (!ep) {
-      ep = { method: method.toUpperCase(), path, hist: new LatencyHistogram(), responses: 0, non2xx: 0, noAnswer: 0 };
+      ep = { method: method.toUpperCase(), path, hist: new LatencyHistogram(), responses: 0, non2xx: 0, noAnswer: 0, partHist: new LatencyHistogram(), partOk: 0, partNon2xx: 0, partDirty: false };
       this.endpoints.set(key, ep);
     }
     return ep;
@@ -155,6 +179,75 @@ export class LoadRecorder {
     }
   }
 
+  /** The accumulator to pass to liveResponse for this endpoint (look it up once, not per response). */
+  liveEndpoint(method: string, path: string): LiveEndpoint {
+    return this.endpoint(method, path);
+  }
+
+  /**
+   * A response of live load, `t` being now on the run clock: the same figures
+   * as response(), recorded once into the current part and merged when it is cut.
+   */
+  liveResponse(t: number, ep: LiveEndpoint, status: number, latencyMs: number): void {
+    if (!(t >= this.partFrom && t < this.partEnd)) this.startPart(t);
+    if (status >= 200 && status < 300) {
+      ep.partOk++;
+      ep.partHist.recordMs(latencyMs);
+      for (const s of this.partSampleSpans) s.samples!.push(t, latencyMs);
+    } else ep.partNon2xx++;
+    if (!ep.partDirty) {
+      ep.partDirty = true;
+      this.partTouched.push(ep);
+    }
+  }
+
+  /** Cuts the current part and starts one at `t`: to the end of its window or the next span start, whichever is first. */
+  private startPart(t: number): void {
+    this.flushPart();
+    const k = Math.floor((t - this.loadStartT) / 1000);
+    let end = this.loadStartT + (k + 1) * 1000;
+    const spans: Span[] = [];
+    for (const s of this.spans) {
+      if (s.covers(t)) spans.push(s);
+      else if (s.fromT > t) end = Math.min(end, s.fromT);
+    }
+    this.partFrom = t;
+    this.partEnd = end;
+    this.partWindow = this.window(t);
+    this.partSpans = spans;
+    this.partSampleSpans = spans.filter((s) => s.samples !== null);
+  }
+
+  /** Merges the current part into the totals, its window, the endpoints and its spans; the next live response starts a new part. */
+  private flushPart(): void {
+    const w = this.partWindow;
+    const counts = [this.totals, ...(w ? [w.counts] : []), ...this.partSpans.map((s) => s.counts)];
+    const hists = [this.overall, ...(w ? [w.hist] : []), ...this.partSpans.map((s) => s.hist)];
+    for (const ep of this.partTouched) {
+      const ok = ep.partOk;
+      for (const c of counts) {
+        c.responses += ok + ep.partNon2xx;
+        c.ok += ok;
+        c.non2xx += ep.partNon2xx;
+      }
+      ep.responses += ok + ep.partNon2xx;
+      ep.non2xx += ep.partNon2xx;
+      if (ok) {
+        ep.partHist.addInto([...hists, ep.hist]);
+        ep.partHist.reset();
+      }
+      ep.partOk = 0;
+      ep.partNon2xx = 0;
+      ep.partDirty = false;
+    }
+    this.partTouched.length = 0;
+    this.partFrom = Infinity;
+    this.partEnd = -Infinity;
+    this.partWindow = null;
+    this.partSpans = [];
+    this.partSampleSpans = [];
+  }
+
   /** A request that got no answer. */
   error(t: number, kind: ErrorKind, method: string | null = null, path: string | null = null): void {
     const add = (c: Counts) => (kind === 'timeout' ? c.timeouts++ : c.connection++);
@@ -168,11 +261,13 @@ export class LoadRecorder {
   /** Starts a span whose figures count from `fromT` (default now) until it is closed. */
   openSpan(label: string, options: { fromT?: number; keepSamples?: boolean } = {}): Span {
     const span = new Span(label, options.fromT ?? this.now(), options.keepSamples ?? false);
+    this.flushPart();
     this.spans.add(span);
     return span;
   }
 
   closeSpan(span: Span, t = this.now()): Span {
+    this.flushPart();
     span.toT = Math.max(span.fromT, t);
     this.spans.delete(span);
     return span;
@@ -192,6 +287,7 @@ export class LoadRecorder {
   /** Publishes every window that ends at or before `t` (empty ones too: a stalled service shows as 0 req/s). */
   publishUpTo(t: number): void {
     const complete = Math.floor((t - this.loadStartT) / 1000);
+    if (this.nextWindow < complete) this.flushPart();
     while (this.nextWindow < complete) {
       const k = this.nextWindow++;
       this.publish(k, this.loadStartT + (k + 1) * 1000, 1);
@@ -224,6 +320,7 @@ export class LoadRecorder {
    */
   finish(engine: LoadResult['engine'], endT: number): Omit<LoadResult, 'stages' | 'generatorTotal' | 'latencyCorrected'> {
     this.stopTicker();
+    this.flushPart();
     this.publishUpTo(endT);
     const k = this.nextWindow;
     const tailSec = (endT - (this.loadStartT + k * 1000)) / 1000;

@@ -33,6 +33,7 @@ export function startRateStage(rec: LoadRecorder, opts: RateStageOptions): Runni
   const agent = new mod.Agent({ keepAlive: true, maxSockets: opts.maxInFlight });
   const basePath = base.pathname.replace(/\/$/, '');
   const sequence = weightedSequence(opts.requests);
+  const endpoints = new Map(opts.requests.map((r) => [r, rec.liveEndpoint(r.method, r.path)]));
   const intervalMs = 1000 / opts.rate;
   const timeoutMs = opts.timeoutSec * 1000;
   // Scheduling and latency use the monotonic high-resolution clock; `rec.now()` only places samples on the run clock.
@@ -81,7 +82,7 @@ export function startRateStage(rec: LoadRecorder, opts: RateStageOptions): Runni
       { agent, protocol: base.protocol, hostname: base.hostname, port: base.port, method: spec.method, path: basePath + spec.path, headers },
       (res) => {
         res.on('data', () => undefined);
-        res.on('end', () => settle(() => rec.response(rec.now(), spec.method, spec.path, res.statusCode ?? 0, hr() - due)));
+        res.on('end', () => settle(() => rec.liveResponse(rec.now(), endpoints.get(spec)!, res.statusCode ?? 0, hr() - due)));
         res.on('error', () => settle(() => rec.error(rec.now(), 'connection', spec.method, spec.path)));
       },
     );

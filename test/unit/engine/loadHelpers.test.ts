@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { weightedSequence } from '../../../src/engine/load/requestMix';
+import { autocannonRequests, MIN_REQUEST_LIST } from '../../../src/engine/load/autocannonStage';
 import { assertLoopbackTarget, isLoopbackUrl } from '../../../src/engine/load/loopbackGuard';
 import { LatencyHistogram } from '../../../src/engine/load/latencyHistogram';
 
@@ -30,4 +31,22 @@ test('latency histogram keeps sub-millisecond precision', () => {
   assert.ok(Math.abs(s.p50 - 0.5) < 0.002, `p50 ${s.p50}`);
   assert.ok(Math.abs(s.p99 - 0.99) < 0.002, `p99 ${s.p99}`);
   assert.ok(Math.abs(s.max - 1) < 0.002, `max ${s.max}`);
+});
+
+test("autocannon's request list repeats whole cycles of the mix to at least MIN_REQUEST_LIST", () => {
+  const one = autocannonRequests([{ method: 'GET', path: '/', weight: 1 }]);
+  assert.equal(one.length, MIN_REQUEST_LIST);
+  assert.ok(one.every((r) => r.method === 'GET' && r.path === '/'));
+  const mix = [
+    { method: 'GET', path: '/a', weight: 3 },
+    { method: 'POST', path: '/b', weight: 4, body: '{}', headers: { 'content-type': 'application/json' } },
+  ];
+  const cycle = weightedSequence(mix);
+  const list = autocannonRequests(mix);
+  assert.equal(list.length % cycle.length, 0, 'whole cycles only');
+  assert.ok(list.length >= MIN_REQUEST_LIST && list.length < MIN_REQUEST_LIST + cycle.length);
+  list.forEach((r, i) => assert.equal(r.path, cycle[i % cycle.length].path, `position ${i}`));
+  assert.deepEqual(list.find((r) => r.method === 'POST'), { method: 'POST', path: '/b', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const big = Array.from({ length: 150 }, (_, i) => ({ method: 'GET', path: `/${i}`, weight: 1 }));
+  assert.equal(autocannonRequests(big).length, 150, 'a cycle already longer than the minimum is kept once');
 });

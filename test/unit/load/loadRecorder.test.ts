@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoadRecorder } from '../../../src/engine/load/loadRecorder';
 import type { LoadTickDetail } from '../../../src/engine/load/loadResult';
+import { LatencyHistogram } from '../../../src/engine/load/latencyHistogram';
+import * as hdr from 'hdr-histogram-js';
 
 const mix = [
   { method: 'GET', path: '/a', weight: 1 },
@@ -91,4 +93,115 @@ test('imported samples may come out of order within the open windows', () => {
   const r = rec.finish('k6', 2000);
   assert.deepEqual(r.timeline.map((p) => p.rps), [1, 1]);
   assert.equal(r.requests.total, 3);
+});
+
+// The live path records each response once into a per-part, per-endpoint
+// histogram and merges at cuts; every figure must equal per-response recording.
+test('liveResponse gives the same timeline, endpoints, spans and histogram as response()', () => {
+  const mix3 = [...mix, { method: 'get', path: '/c', weight: 2 }];
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const direct = new LoadRecorder(mix3, 0, 500);
+  const live = new LoadRecorder(mix3, 0, 500);
+  const ticks: [LoadTickDetail[], LoadTickDetail[]] = [[], []];
+  direct.onTick.event((t) => ticks[0].push(t));
+  live.onTick.event((t) => ticks[1].push(t));
+  const eps = mix3.map((r) => live.liveEndpoint(r.method, r.path));
+  const spans: Array<[ReturnType<LoadRecorder['openSpan']>, ReturnType<LoadRecorder['openSpan']>]> = [];
+  const closed: typeof spans = [];
+  const both = (f: (r: LoadRecorder, i: number) => void) => [direct, live].forEach(f);
+  let t = 500;
+  for (let n = 0; n < 20000; n++) {
+    t += rand() * 0.6; // about 3,300 responses a second for 6 s
+    const e = Math.floor(rand() * 3);
+    const u = rand();
+    const status = u < 0.9 ? 200 : u < 0.95 ? 201 : u < 0.98 ? 503 : 404;
+    const latencyMs = Math.round((0.05 + rand() ** 3 * 80) * 1000) / 1000;
+    direct.response(t, mix3[e].method, mix3[e].path, status, latencyMs);
+    live.liveResponse(t, eps[e], status, latencyMs);
+    if (n % 997 === 0) both((r) => r.error(t, n % 2 ? 'timeout' : 'connection', mix3[e].method, mix3[e].path));
+    if (n % 2500 === 100) {
+      // a span that opens now, one that starts a little later (settling) and keeps samples
+      const a = direct.openSpan(`s${n}`, { fromT: t });
+      const b = live.openSpan(`s${n}`, { fromT: t });
+      spans.push([a, b]);
+      const from = t + 150 + rand() * 900;
+      spans.push([direct.openSpan(`settled ${n}`, { fromT: from, keepSamples: true }), live.openSpan(`settled ${n}`, { fromT: from, keepSamples: true })]);
+    }
+    if (n % 3100 === 3000 && spans.length) {
+      const [a, b] = spans.shift()!;
+      direct.closeSpan(a, t);
+      live.closeSpan(b, t);
+      closed.push([a, b]);
+    }
+    if (n % 1400 === 0) both((r) => r.publishUpTo(t));
+  }
+  for (const [a, b] of spans) {
+    direct.closeSpan(a, t);
+    live.closeSpan(b, t);
+    closed.push([a, b]);
+  }
+  const [rd, rl] = [direct.finish('autocannon', t + 10), live.finish('autocannon', t + 10)];
+  assert.ok(rd.timeline.length >= 6 && rd.requests.total > 19000);
+  assert.deepEqual(rl, rd);
+  assert.deepEqual(ticks[1], ticks[0]);
+  assert.ok(closed.length >= 6 && closed.some(([a]) => a.samples !== null && a.samples.length > 100));
+  for (const [a, b] of closed) {
+    assert.deepEqual(b.counts, a.counts, a.label);
+    assert.deepEqual(b.hist.summary(), a.hist.summary(), a.label);
+    assert.deepEqual(b.samples, a.samples, a.label);
+    if (a.fromT < t - 100) assert.ok(a.counts.responses > 0, a.label);
+  }
+  assert.ok(rd.endpoints.every((e) => e.requests > 1000 && e.latencyMs.p99 > e.latencyMs.p50));
+});
+
+test('a live span opened with a later start counts from that start, within a window', () => {
+  const rec = new LoadRecorder([], 0, 0);
+  const ep = rec.liveEndpoint('GET', '/');
+  const span = rec.openSpan('settled', { fromT: 400 });
+  rec.liveResponse(100, ep, 200, 50);
+  rec.liveResponse(399, ep, 200, 50);
+  rec.liveResponse(400, ep, 200, 2);
+  rec.liveResponse(700, ep, 500, 3);
+  rec.closeSpan(span, 800);
+  rec.liveResponse(900, ep, 200, 50);
+  assert.deepEqual(span.counts, { responses: 2, ok: 1, non2xx: 1, timeouts: 0, connection: 0 });
+  assert.equal(span.hist.summary().max, 2);
+  const r = rec.finish('autocannon', 1000);
+  assert.deepEqual(r.timeline.map((p) => p.rps), [5]);
+  assert.equal(r.endpoints[0].requests, 5);
+});
+
+test('LatencyHistogram.addInto: the targets read as if every value had been recorded into them', () => {
+  const values = [0.001, 0.2, 0.2004, 1.5, 2.047, 2.049, 17.3333, 250.5, 999.9, 61_000.25];
+  const direct = new LatencyHistogram();
+  const part = new LatencyHistogram();
+  const target = new LatencyHistogram();
+  const other = new LatencyHistogram();
+  target.recordMs(3.3);
+  direct.recordMs(3.3);
+  for (const v of values) {
+    direct.recordMs(v);
+    part.recordMs(v);
+  }
+  part.addInto([target, other]);
+  assert.deepEqual(target.summary(), direct.summary());
+  assert.equal(target.encode(), direct.encode());
+  assert.equal(other.count, values.length);
+  assert.equal(other.summary().max, 61_000.25);
+  for (const p of [1, 10, 50, 90, 99, 99.9]) assert.equal(target.percentileMs(p), direct.percentileMs(p), `p${p}`);
+});
+
+test("LatencyHistogram's mean is HDR's own", () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const ours = new LatencyHistogram();
+  const theirs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  for (let i = 0; i < 5000; i++) {
+    const ms = 0.01 + rand() ** 4 * 3000;
+    ours.recordMs(ms);
+    theirs.recordValue(Math.max(1, Math.round(ms * 1000)));
+  }
+  assert.equal(ours.summary().mean, Math.round(theirs.mean) / 1000);
+  assert.equal(new LatencyHistogram().summary().mean, 0);
 });
