@@ -27,6 +27,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  // The bench quotes the first line naming an error: the message with the
+  // engine's frame that threw, so a failure reads with its cause.
+  const e = err as Error;
+  const where = (e.stack ?? '').split('\n').find((l) => /trace_engine[\\/]models/.test(l));
+  process.stderr.write(`${e.name}: ${e.message}${where ? ` (${where.trim().replace(/^at /, 'in ').replace(/\(.*node_modules[\\/]@paulirish[\\/]trace_engine[\\/]/, '(')})` : ''}\n${e.stack ?? err}\n`);
   process.exit(1);
 });

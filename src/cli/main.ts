@@ -1,13 +1,6 @@
 // The `hotpath` command. Exit codes (CONTRACT.md): 0 ok / budgets pass,
 // 1 budget broken or regression, 2 error. Errors are one sentence on stderr.
 
-import { runCommand } from './runCommand';
-import { analyzeCommand } from './analyzeCommand';
-import { reportCommand } from './reportCommand';
-import { compareCommand } from './compareCommand';
-import { lintCommand } from './lintCommand';
-import { importLoadCommand } from './importLoadCommand';
-import { baselineCommand } from './baselineCommand';
 import { UsageError } from './args';
 import { HotpathError } from '../engine/events';
 
@@ -35,24 +28,28 @@ Other:
 Exit codes: 0 ok, 1 budget broken or regression, 2 error.
 Run "hotpath <command> --help" for a command's options.`;
 
+// Each command's module is loaded when it runs: the bundle is one file, but
+// evaluating every command's dependencies up front (the load generator, the
+// histogram's WebAssembly, the report renderers) cost `hotpath analyze` a few
+// hundred milliseconds of start-up before it read a byte.
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run':
-        return await runCommand(rest);
+        return await (await import('./runCommand')).runCommand(rest);
       case 'analyze':
-        return await analyzeCommand(rest);
+        return await (await import('./analyzeCommand')).analyzeCommand(rest);
       case 'report':
-        return await reportCommand(rest);
+        return await (await import('./reportCommand')).reportCommand(rest);
       case 'compare':
-        return await compareCommand(rest);
+        return await (await import('./compareCommand')).compareCommand(rest);
       case 'baseline':
-        return await baselineCommand(rest);
+        return await (await import('./baselineCommand')).baselineCommand(rest);
       case 'import-load':
-        return await importLoadCommand(rest);
+        return await (await import('./importLoadCommand')).importLoadCommand(rest);
       case 'lint':
-        return await lintCommand(rest);
+        return await (await import('./lintCommand')).lintCommand(rest);
       case undefined:
       case '--help':
       case '-h':

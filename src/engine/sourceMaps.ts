@@ -140,6 +140,21 @@ export class SourceMapResolver {
 
   /** Accepts absolute paths or file:// URLs. */
   resolve(fileOrUrl: string, line: number, column: number): OriginalPosition | null {
+    const map = this.mapOf(fileOrUrl);
+    return map ? map.lookup(line, column) : null;
+  }
+
+  /**
+   * The lookup of one generated file (1-based line and column in, as
+   * `resolve`), or null when it has no usable map: callers with many
+   * positions in few files convert each URL once instead of per position.
+   */
+  mapFor(fileOrUrl: string): ((line: number, column: number) => OriginalPosition | null) | null {
+    const map = this.mapOf(fileOrUrl);
+    return map ? (line, column) => map.lookup(line, column) : null;
+  }
+
+  private mapOf(fileOrUrl: string): LoadedMap | null {
     const file = toPath(fileOrUrl);
     if (!file) return null;
     let map = this.cache.get(file);
@@ -147,7 +162,7 @@ export class SourceMapResolver {
       map = load(file);
       this.cache.set(file, map);
     }
-    return map ? map.lookup(line, column) : null;
+    return map;
   }
 }
 

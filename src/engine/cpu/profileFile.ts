@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { AnalyzeOptions, CpuSummary } from './cpuProfileModel';
-import { aggregateTable, type LineTime, type ProfileAggregate } from './profileAggregate';
+import { aggregateTable, type ProfileAggregate } from './profileAggregate';
 import { ProfileFormatError, readProfileTable, type StreamLimits } from './profileStream';
 import { summarizeAggregate } from './profileSummary';
 
@@ -35,29 +35,13 @@ export async function analyzeCpuProfileFile(file: string, options: FileAnalyzeOp
   return summarizeAggregate(aggregate, options);
 }
 
-/** A ProfileAggregate as the worker posts it: lines as typed arrays over a list of distinct URLs. */
-export interface PackedAggregate {
-  sampleCount: number;
-  functions: ProfileAggregate['functions'];
-  urls: string[];
-  lineUrl: Int32Array;
-  lineNumber: Float64Array;
-  lineUs: Float64Array;
-}
-
-function unpack(p: PackedAggregate): ProfileAggregate {
-  const lines: LineTime[] = new Array(p.lineUrl.length);
-  for (let i = 0; i < lines.length; i++) lines[i] = { url: p.urls[p.lineUrl[i]], line: p.lineNumber[i], us: p.lineUs[i] };
-  return { sampleCount: p.sampleCount, functions: p.functions, lines };
-}
-
 export function aggregateInWorker(file: string, limits?: StreamLimits): Promise<ProfileAggregate> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(profileWorkerScript(), { workerData: { file, limits } });
     let settled = false;
-    worker.once('message', (m: { ok: true; packed: PackedAggregate } | { ok: false; message: string; code?: string; name?: string }) => {
+    worker.once('message', (m: { ok: true; aggregate: ProfileAggregate } | { ok: false; message: string; code?: string; name?: string }) => {
       settled = true;
-      if (m.ok) resolve(unpack(m.packed));
+      if (m.ok) resolve(m.aggregate);
       else {
         const err: NodeJS.ErrnoException = m.name === 'ProfileFormatError' ? new ProfileFormatError(m.message, -1) : new Error(m.message);
         if (m.code) err.code = m.code;

@@ -388,6 +388,14 @@ export class ProfileStreamParser {
                 continue;
               }
               if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+                if (c === 0x7b && this.roles[this.depth] === R_NODES) {
+                  const j = this.compactNode(chunk, i);
+                  if (j >= 0) {
+                    i = j;
+                    state = COMMA_OR_END;
+                    continue;
+                  }
+                }
                 const kind = c === 0x7b ? 1 : 2;
                 this.open(kind, at);
                 state = kind === 1 ? KEY_OR_END : VALUE_OR_END;
@@ -597,6 +605,230 @@ export class ProfileStreamParser {
     }
     target.length = len;
     return done;
+  }
+
+  // ---- nodes in V8's compact layout ------------------------------------------
+
+  /** Where the last `compactInt` or `compactString` ended, -1 when it could not read one. */
+  private compactAt = 0;
+
+  /**
+   * One node written as V8 writes them (no whitespace, no escapes, integers,
+   * the whole node inside this chunk), read straight from its bytes: most of a
+   * profile's node section. Returns the index after its "}", or -1 with
+   * nothing changed, for the general path to read the node (and name what is
+   * wrong with it, if anything is).
+   */
+  private compactNode(c: Buffer, i: number): number {
+    if (this.depth + 3 > this.maxDepth) return -1;
+    const K = KEY_NAMES.length;
+    const n = c.length;
+    const childIds = this.childIds;
+    const tickLine = this.tickLine;
+    const tickCount = this.tickCount;
+    const childMark = childIds.length;
+    const tickMark = tickLine.length;
+    const undo = () => {
+      childIds.length = childMark;
+      tickLine.length = tickMark;
+      tickCount.length = tickMark;
+      return -1;
+    };
+    let seen = 0; // id 1, callFrame 2, hitCount 4, children 8, positionTicks 16
+    let id = 0;
+    let fn = 0;
+    let url = 0;
+    let line = 0;
+    let column = 0;
+    let p = i + 1;
+    for (;;) {
+      const field = this.compactKey(c, p, R_NODE * K);
+      if (field < 0) return undo();
+      p = this.compactAt;
+      if (field === F_ID) {
+        if (seen & 1) return undo();
+        id = this.compactInt(c, p);
+        if (this.compactAt < 0 || (id | 0) !== id) return undo();
+        p = this.compactAt;
+        seen |= 1;
+      } else if (field === F_FRAME) {
+        if (seen & 2 || c[p] !== 0x7b) return undo();
+        p++;
+        let fSeen = 0; // functionName 1, url 2, lineNumber 4, columnNumber 8
+        for (;;) {
+          const f = this.compactKey(c, p, R_FRAME * K);
+          if (f < 0) return undo();
+          p = this.compactAt;
+          if (f === F_FN || f === F_URL) {
+            const bit = f === F_FN ? 1 : 2;
+            const end = this.compactString(c, p);
+            if (end < 0 || fSeen & bit || end - p - 1 > this.maxString) return undo();
+            const s = this.byteStrings.id(c, p + 1, end, this.frames);
+            if (f === F_FN) fn = s;
+            else url = s;
+            fSeen |= bit;
+            p = end + 1;
+          } else if (f === F_LINE || f === F_COLUMN) {
+            const bit = f === F_LINE ? 4 : 8;
+            const v = this.compactInt(c, p);
+            if (this.compactAt < 0 || fSeen & bit) return undo();
+            if (f === F_LINE) line = v;
+            else column = v;
+            fSeen |= bit;
+            p = this.compactAt;
+          } else {
+            p = this.compactSkip(c, p);
+            if (p < 0) return undo();
+          }
+          if (p >= n) return undo();
+          if (c[p] === 0x2c) {
+            p++;
+            continue;
+          }
+          if (c[p] !== 0x7d || fSeen !== 15) return undo();
+          p++;
+          break;
+        }
+        seen |= 2;
+      } else if (field === F_CHILDREN) {
+        if (seen & 8 || c[p] !== 0x5b) return undo();
+        p++;
+        if (p < n && c[p] === 0x5d) p++;
+        else
+          for (;;) {
+            const v = this.compactInt(c, p);
+            if (this.compactAt < 0 || (v | 0) !== v) return undo();
+            childIds.push(v);
+            p = this.compactAt;
+            if (c[p] === 0x2c) p++;
+            else if (c[p] === 0x5d) {
+              p++;
+              break;
+            } else return undo();
+          }
+        seen |= 8;
+      } else if (field === F_TICKS) {
+        if (seen & 16 || c[p] !== 0x5b) return undo();
+        p++;
+        if (p < n && c[p] === 0x5d) p++;
+        else
+          for (;;) {
+            if (p >= n || c[p] !== 0x7b) return undo();
+            p++;
+            let tSeen = 0; // line 1, ticks 2
+            let tLine = 0;
+            let tTicks = 0;
+            for (;;) {
+              const f = this.compactKey(c, p, R_TICK * K);
+              if (f !== F_TICK_LINE && f !== F_TICK_TICKS) return undo();
+              p = this.compactAt;
+              const bit = f === F_TICK_LINE ? 1 : 2;
+              const v = this.compactInt(c, p);
+              if (this.compactAt < 0 || tSeen & bit) return undo();
+              if (bit === 1) tLine = v;
+              else if (v < 0) return undo();
+              else tTicks = v;
+              tSeen |= bit;
+              p = this.compactAt;
+              if (c[p] === 0x2c) p++;
+              else if (c[p] === 0x7d && tSeen === 3) {
+                p++;
+                break;
+              } else return undo();
+            }
+            tickLine.push(tLine);
+            tickCount.push(tTicks);
+            if (p >= n) return undo();
+            if (c[p] === 0x2c) p++;
+            else if (c[p] === 0x5d) {
+              p++;
+              break;
+            } else return undo();
+          }
+        seen |= 16;
+      } else if (field === F_HITS) {
+        if (seen & 4) return undo();
+        this.compactInt(c, p);
+        if (this.compactAt < 0) return undo();
+        p = this.compactAt;
+        seen |= 4;
+      } else {
+        p = this.compactSkip(c, p);
+        if (p < 0) return undo();
+      }
+      if (p >= n) return undo();
+      if (c[p] === 0x2c) {
+        p++;
+        continue;
+      }
+      if (c[p] !== 0x7d || (seen & 3) !== 3) return undo();
+      break;
+    }
+    this.nodeId.push(id);
+    this.nodeFrame.push(this.frames.internIds(fn, url, line, column));
+    this.nodeOffset.push(this.base + i);
+    this.childStart.push(childMark);
+    this.childCount.push(childIds.length - childMark);
+    this.tickStart.push(tickMark);
+    this.tickLength.push(tickLine.length - tickMark);
+    return p + 1;
+  }
+
+  /**
+   * A key (in double quotes, no escapes) and its ":" at `p`: returns its field
+   * in the role whose KEY_FIELDS row starts at `row` (F_SKIP for a key the
+   * profile does not use), and sets compactAt after the ":"; -1 when not.
+   */
+  private compactKey(c: Buffer, p: number, row: number): number {
+    const end = this.compactString(c, p);
+    if (end < 0 || end + 1 >= c.length || c[end + 1] !== 0x3a || end - p - 1 > this.maxString) return -1;
+    const known = knownKey(c, p + 1, end);
+    this.compactAt = end + 2;
+    return known >= 0 ? KEY_FIELDS[row + known] : F_SKIP;
+  }
+
+  /** The index of the closing quote of the string opening at `p`; -1 for an escape, a control character or the chunk's end. */
+  private compactString(c: Buffer, p: number): number {
+    const n = c.length;
+    if (p >= n || c[p] !== 0x22) return -1;
+    for (let k = p + 1; k < n; k++) {
+      const b = c[k];
+      if (b === 0x22) return k;
+      if (b === 0x5c || b < 0x20) return -1;
+    }
+    return -1;
+  }
+
+  /** An integer of at most 15 digits at `p`, followed (in this chunk) by something that is not part of a number; compactAt -1 when not. */
+  private compactInt(c: Buffer, p: number): number {
+    const n = c.length;
+    const negative = p < n && c[p] === 0x2d;
+    const first = negative ? p + 1 : p;
+    let k = first;
+    let v = 0;
+    while (k < n) {
+      const d = c[k];
+      if (d < 0x30 || d > 0x39) break;
+      v = v * 10 + (d - 0x30);
+      k++;
+    }
+    const digits = k - first;
+    if (k >= n || digits === 0 || digits > 15 || (digits > 1 && c[first] === 0x30) || c[k] === 0x2e || c[k] === 0x65 || c[k] === 0x45) {
+      this.compactAt = -1;
+      return 0;
+    }
+    this.compactAt = k;
+    return negative ? -v : v;
+  }
+
+  /** Skips a value the profile does not use when it is a string or an integer: the index after it, or -1. */
+  private compactSkip(c: Buffer, p: number): number {
+    if (p < c.length && c[p] === 0x22) {
+      const end = this.compactString(c, p);
+      return end < 0 ? -1 : end + 1;
+    }
+    this.compactInt(c, p);
+    return this.compactAt;
   }
 
   private beginString(isKey: boolean, at: number): void {

@@ -5,7 +5,9 @@
 
 import type { AnalyzeOptions, CpuSummary, HotFunction, HotLine } from './cpuProfileModel';
 import { categorize, displayPath, safeFilePath, type FrameCategory } from './frameCategory';
-import type { ProfileAggregate } from './profileAggregate';
+import { LineKeys } from './lineKeys';
+import type { LineTimes, ProfileAggregate } from './profileAggregate';
+import { float64s } from './profileTable';
 
 const round = (x: number, digits = 2) => {
   const f = 10 ** digits;
@@ -48,23 +50,7 @@ export function summarizeAggregate(agg: ProfileAggregate, options: AnalyzeOption
       };
     });
 
-  // Lines only mean something for frames with a script; the probe's are not the user's.
-  const lines = new Map<string, { file: string; line: number; us: number }>();
-  for (const l of agg.lines) {
-    if (isInstrumentation(l.url)) continue;
-    // positionTicks carry no column: the line's first mapping decides where it came from.
-    const original = options.sourceMaps?.resolve(l.url, l.line, 1);
-    const file = displayPath(original?.file ?? l.url, options.root);
-    const line = original?.line ?? l.line;
-    const key = `${file}:${line}`;
-    let entry = lines.get(key);
-    if (!entry) lines.set(key, (entry = { file, line, us: 0 }));
-    entry.us += l.us;
-  }
-  const hotLines: HotLine[] = [...lines.values()]
-    .sort((a, b) => b.us - a.us)
-    .slice(0, options.topLines ?? 100)
-    .map((l) => ({ file: l.file, line: l.line, selfMs: round(l.us / 1000), selfPct: round((l.us / busyUs) * 100) }));
+  const hotLines = rankLines(agg.lines, options, isInstrumentation, busyUs);
 
   return {
     durationMs: round(durationUs / 1000),
@@ -74,4 +60,86 @@ export function summarizeAggregate(agg: ProfileAggregate, options: AnalyzeOption
     hotFunctions,
     hotLines,
   };
+}
+
+/**
+ * The hottest lines, merged by where they come from (source-mapped file and
+ * line). Each distinct URL is converted to a path (and its source map looked
+ * up) once, times are merged in typed arrays, and objects are made only for
+ * the lines returned; the order is that of a stable sort by time, so ties
+ * keep the order in which the lines were first met.
+ */
+function rankLines(lines: LineTimes, options: AnalyzeOptions, isInstrumentation: (url: string) => boolean, busyUs: number): HotLine[] {
+  const files: string[] = [];
+  const fileIds = new Map<string, number>();
+  const byText = new Map<string, number>();
+  /** The id of the file a URL or an original source reads as. */
+  const fileOf = (urlOrFile: string) => {
+    let id = byText.get(urlOrFile);
+    if (id === undefined) {
+      const file = displayPath(urlOrFile, options.root);
+      id = fileIds.get(file);
+      if (id === undefined) {
+        id = files.length;
+        fileIds.set(file, id);
+        files.push(file);
+      }
+      byText.set(urlOrFile, id);
+    }
+    return id;
+  };
+  // Per URL: its file id, -1 when it has a source map (each line mapped on its own), -2 when skipped.
+  const urlFile = new Int32Array(lines.urls.length);
+  const urlMap = lines.urls.map((url, u) => {
+    // Lines only mean something for frames with a script; the probe's are not the user's.
+    if (isInstrumentation(url)) {
+      urlFile[u] = -2;
+      return null;
+    }
+    const map = options.sourceMaps?.mapFor(url) ?? null;
+    urlFile[u] = map ? -1 : fileOf(url);
+    return map;
+  });
+  const keys = new LineKeys();
+  const merged = float64s();
+  for (let i = 0; i < lines.url.length; i++) {
+    const u = lines.url[i];
+    let file = urlFile[u];
+    if (file === -2) continue;
+    let line = lines.line[i];
+    if (file === -1) {
+      // positionTicks carry no column: the line's first mapping decides where it came from.
+      const original = urlMap[u]!(line, 1);
+      file = fileOf(original?.file ?? lines.urls[u]);
+      line = original?.line ?? line;
+    }
+    const s = keys.index(file, line);
+    if (s === merged.length) merged.push(0);
+    merged.data[s] += lines.us[i];
+  }
+  const us = merged.view();
+  const top = topIndices(us, options.topLines ?? 100);
+  const fileOfLine = keys.ids();
+  const lineOf = keys.lines();
+  return top.map((s) => ({ file: files[fileOfLine[s]], line: lineOf[s], selfMs: round(us[s] / 1000), selfPct: round((us[s] / busyUs) * 100) }));
+}
+
+/** Indices of the `k` largest values, largest first, ties in index order (a stable sort's order). */
+function topIndices(values: Float64Array, k: number): number[] {
+  const n = values.length;
+  let candidates: number[];
+  let hasNaN = false;
+  for (let i = 0; i < n && !hasNaN; i++) hasNaN = values[i] !== values[i];
+  if (hasNaN || !Number.isInteger(k) || k <= 0 || k >= n) {
+    // All of them, an odd count, or a NaN (which has no place in a numeric order): the same sort as over objects.
+    candidates = Array.from({ length: n }, (_, i) => i);
+    candidates.sort((a, b) => values[b] - values[a]);
+    return candidates.slice(0, k);
+  }
+  const sorted = Float64Array.from(values).sort();
+  const threshold = sorted[n - k];
+  candidates = [];
+  for (let i = 0; i < n; i++) if (values[i] >= threshold) candidates.push(i);
+  candidates.sort((a, b) => values[b] - values[a] || a - b);
+  return candidates.slice(0, k);
 }

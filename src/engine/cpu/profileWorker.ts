@@ -3,8 +3,7 @@
 // Bundled as dist/profileWorker.js beside the CLI and extension bundles.
 
 import { parentPort, workerData } from 'worker_threads';
-import type { PackedAggregate } from './profileFile';
-import { aggregateTable, type ProfileAggregate } from './profileAggregate';
+import { aggregateTable } from './profileAggregate';
 import { readProfileTable, type StreamLimits } from './profileStream';
 
 interface Job {
@@ -12,38 +11,13 @@ interface Job {
   limits?: StreamLimits;
 }
 
-/**
- * The lines as typed arrays (moved, not copied) and each URL once: posted as
- * objects, every line would carry its own copy of its URL through the
- * structured clone (megabytes and tens of thousands of strings to rebuild on
- * the receiving thread for a big profile).
- */
-function pack(a: ProfileAggregate): { packed: PackedAggregate; transfer: ArrayBuffer[] } {
-  const urls: string[] = [];
-  const urlIds = new Map<string, number>();
-  const n = a.lines.length;
-  const lineUrl = new Int32Array(n);
-  const lineNumber = new Float64Array(n);
-  const lineUs = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const l = a.lines[i];
-    let u = urlIds.get(l.url);
-    if (u === undefined) {
-      u = urls.length;
-      urlIds.set(l.url, u);
-      urls.push(l.url);
-    }
-    lineUrl[i] = u;
-    lineNumber[i] = l.line;
-    lineUs[i] = l.us;
-  }
-  return { packed: { sampleCount: a.sampleCount, functions: a.functions, urls, lineUrl, lineNumber, lineUs }, transfer: [lineUrl.buffer, lineNumber.buffer, lineUs.buffer] };
-}
-
 const job = workerData as Job;
 try {
-  const { packed, transfer } = pack(aggregateTable(readProfileTable(job.file, job.limits)));
-  parentPort!.postMessage({ ok: true, packed }, transfer);
+  // The lines are typed arrays over the distinct URLs: moved, not copied, and
+  // no string per line to clone and rebuild on the receiving thread.
+  const aggregate = aggregateTable(readProfileTable(job.file, job.limits));
+  const { url, line, us } = aggregate.lines;
+  parentPort!.postMessage({ ok: true, aggregate }, [url.buffer, line.buffer, us.buffer] as ArrayBuffer[]);
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
   parentPort!.postMessage({ ok: false, message: e.message, code: e.code, name: e.name });
