@@ -75,7 +75,17 @@ export function generateProfile(file: string, targetBytes: number, nodes: number
   // About 12 bytes per sample and delta together.
   const samples = Math.max(1000, Math.ceil((targetBytes - written) / 11.5));
   out(`],"startTime":${start},"endTime":${start + samples * 1000 + 500},"samples":[`);
-  for (let i = 0; i < samples; i++) out(`${i ? ',' : ''}${rnd() < 0.1 ? 2 : 3 + Math.floor(rnd() * (nodes - 2))}`);
+  // Samples come in runs of one stack (1 to 40 ticks, about 10 on average), as
+  // a sampling profiler records a function that runs across several ticks;
+  // about a tenth of the runs are the hot node 2. A profile whose every sample
+  // is a different random stack (this file's layout before) is one no
+  // profiler writes, and it is the worst case for a reader that builds a call
+  // per change of stack, as DevTools' trace engine does.
+  for (let i = 0; i < samples; ) {
+    const node = rnd() < 0.1 ? 2 : 3 + Math.floor(rnd() * (nodes - 2));
+    const end = Math.min(samples, i + 1 + Math.floor(rnd() * rnd() * 40));
+    for (; i < end; i++) out(`${i ? ',' : ''}${node}`);
+  }
   out('],"timeDeltas":[');
   for (let i = 0; i < samples; i++) out(`${i ? ',' : ''}${800 + Math.floor(rnd() * 400)}`);
   out(']}');
@@ -188,7 +198,7 @@ export function profileAnalysisBlock(r: ProfileAnalysisResult, environment: stri
   const lines = [
     environment,
     '',
-    `Profile: generated, deterministic, ${mb(p.bytes)} (${p.bytes} bytes), ${p.nodes.toLocaleString('en')} nodes over 5,000 functions in 400 files, about a third with position ticks, ${p.samples.toLocaleString('en')} samples; V8's layout (nodes, then samples and time deltas). Each run is a fresh process, timed from spawn to exit, peak memory is its maximum resident set size (\`/usr/bin/time -v\`); ${r.rounds} rounds, the order rotated each round; machine load average ${Math.min(...r.loads).toFixed(1)}–${Math.max(...r.loads).toFixed(1)} during the session. 0x and the trace engine get \`--max-old-space-size=16384\` so that they are not stopped by V8's default heap limit.`,
+    `Profile: generated, deterministic, ${mb(p.bytes)} (${p.bytes} bytes), ${p.nodes.toLocaleString('en')} nodes over 5,000 functions in 400 files, about a third with position ticks, ${p.samples.toLocaleString('en')} samples in runs of one stack (1–40 ticks, about 10 on average); V8's layout (nodes, then samples and time deltas). Each run is a fresh process, timed from spawn to exit, peak memory is its maximum resident set size (\`/usr/bin/time -v\`); ${r.rounds} rounds, the order rotated each round; machine load average ${Math.min(...r.loads).toFixed(1)}–${Math.max(...r.loads).toFixed(1)} during the session. 0x and the trace engine get \`--max-old-space-size=16384\` so that they are not stopped by V8's default heap limit.`,
     '',
     '| Analyser | wall ms median (min–max) | ratio | CPU s (user + sys) median (min–max) | ratio | peak RSS MB median (min–max) | ratio |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
