@@ -126,15 +126,22 @@ test('heap hotspots: bytes per function across the tree, largest first', () => {
 });
 
 test('process table: a child, its start time and the CPU of its process group', async () => {
-  const child = spawn(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 300); setTimeout(() => {}, 5000)'], { detached: true, stdio: 'ignore' });
+  // The child spins for 300 ms of its own CPU time (not of wall time, which a
+  // busy machine stretches) and says when it is done.
+  const spawnedAt = Date.now();
+  const child = spawn(
+    process.execPath,
+    ['-e', 'const t = process.cpuUsage(); while (process.cpuUsage(t).user < 300000); console.log("spun"); setTimeout(() => {}, 30000)'],
+    { detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   try {
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
     const stat = readStat(child.pid!);
     assert.ok(stat, 'readable from /proc');
     assert.equal(stat!.pgrp, child.pid, 'detached: its own group');
     assert.ok(childrenOf(process.pid).some((c) => c.pid === child.pid));
     const started = processStartWallMs(child.pid!)!;
-    assert.ok(Math.abs(Date.now() - 600 - started) < 400, `start ${Date.now() - started} ms ago`);
+    assert.ok(Math.abs(started - spawnedAt) < 400, `started ${started - spawnedAt} ms after the spawn call`);
     assert.ok(groupCpuMs(child.pid!) >= 200, `group CPU ${groupCpuMs(child.pid!)} ms`);
   } finally {
     child.kill('SIGKILL');
