@@ -53,6 +53,8 @@ const bounds = {
 /** Samples taken after the run is saved, to see what is given back. */
 const afterRunSamples = 3;
 const inspectPort = Number(process.env.HOTPATH_SOAK_INSPECT_PORT || 19333);
+/** HOTPATH_SOAK_FLAME=0 leaves the flame graph closed (to tell its cost from the dashboard's). */
+const withFlame = process.env.HOTPATH_SOAK_FLAME !== '0';
 
 const out = process.env.HOTPATH_SOAK_OUT
   ? path.resolve(process.env.HOTPATH_SOAK_OUT)
@@ -75,6 +77,8 @@ interface Sample {
   dashboardSec: number | null;
   /** loadWallSec − dashboardSec, give or take the second between the run's start and its first tick. */
   dashboardLagSec: number | null;
+  /** The flame graph's last redraw (message received to frame painted), ms, as the webview records it. */
+  flamePaintMs: number | null;
   hostRss: number | null;
   hostHeapUsed: number | null;
   hostHeapAfterGc: number | null;
@@ -95,6 +99,7 @@ const columns: [keyof Sample, string][] = [
   ['loadWallSec', 'load_wall_s'],
   ['dashboardSec', 'dashboard_elapsed_s'],
   ['dashboardLagSec', 'dashboard_lag_s'],
+  ['flamePaintMs', 'flame_paint_ms'],
   ['hostRss', 'host_rss_mb'],
   ['hostHeapUsed', 'host_heap_used_mb'],
   ['hostHeapAfterGc', 'host_heap_after_gc_mb'],
@@ -373,6 +378,8 @@ function summarize() {
     rendererListeners: figure('rendererListeners'),
     /** In seconds, not MB: how far the dashboard's latest point is behind the wall clock. */
     dashboardLagSec: figure('dashboardLagSec'),
+    /** In ms: how long each redraw of the live flame graph took. */
+    flamePaintMs: figure('flamePaintMs'),
     peakDuringSave: peak(samples.filter((s) => s.phase !== 'load' && s.phase !== 'starting' && s.phase !== 'saved')),
     afterSave: after.length ? after[after.length - 1] : null,
     screenshot: screenshotTaken ? path.basename(screenshotFile) : null,
@@ -431,6 +438,18 @@ async function readDashboard(wb: Workbench): Promise<{ phase: string; requests: 
 
 const dashboardUnreadable = 'The dashboard could not be read at some sample; the phase was taken from the status bar there.';
 
+async function readFlamePaint(wb: Workbench): Promise<number | null> {
+  try {
+    const frame = await wb.webview({ hasSelector: 'canvas.flame-canvas' }, 5_000);
+    const ms = await frame.evaluate(
+      () => (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } }).document.body.dataset.firstPaintMs,
+    );
+    return ms === undefined ? null : Number(ms);
+  } catch {
+    return null;
+  }
+}
+
 async function rendererMetrics(cdp: CDPSession): Promise<{ used: number; afterGc: number; nodes: number; listeners: number } | null> {
   try {
     const get = async () => {
@@ -458,8 +477,15 @@ async function hostHeap(inspector: Inspector | undefined): Promise<{ used: numbe
   }
 }
 
-function phaseOf(shown: string, saved: boolean): string {
+/**
+ * The phase a sample counts in. The load lasts exactly `minutes` from the
+ * moment the dashboard first said "Under load"; after that a sample is
+ * 'ending' (analysis and saving) even while a lagging dashboard still shows
+ * the load, so the last window is the load's and not the save's.
+ */
+function phaseOf(shown: string, saved: boolean, loadWallSec: number | null): string {
   if (saved) return 'saved';
+  if (loadWallSec !== null && loadWallSec > minutes * 60) return 'ending';
   if (/under load/i.test(shown)) return 'load';
   if (!shown || /start/i.test(shown)) return 'starting';
   return shown.toLowerCase().replace(/[^a-z]+/g, '-');
@@ -535,17 +561,21 @@ async function main(): Promise<number> {
     // The live flame graph, in a second editor group so that the dashboard stays
     // visible (an unretained webview that is hidden is torn down and stops
     // receiving updates). Its first slice arrives a few seconds into the load.
-    await wb.runCommand('View: New Editor Group to the Right');
-    const liveTab = wb.page.locator('.part.editor .tab', { hasText: '(live)' });
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && (await liveTab.count()) === 0) {
-      await wb.runCommand('Hotpath: Show Flame Graph');
-      await waitFor(() => liveTab.count(), (n) => n > 0, 'the live flame graph tab', 3_000).catch(() => undefined);
+    if (withFlame) {
+      await wb.runCommand('View: New Editor Group to the Right');
+      const liveTab = wb.page.locator('.part.editor .tab', { hasText: '(live)' });
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && (await liveTab.count()) === 0) {
+        await wb.runCommand('Hotpath: Show Flame Graph');
+        await waitFor(() => liveTab.count(), (n) => n > 0, 'the live flame graph tab', 3_000).catch(() => undefined);
+      }
+      if ((await liveTab.count()) === 0) throw new Error('the live flame graph did not open');
+      await wb.webview({ hasSelector: 'canvas.flame-canvas' }, 30_000);
+      await wb.page.mouse.move(800, 500);
+      log('live flame graph open');
+    } else {
+      notes.push('HOTPATH_SOAK_FLAME=0: the flame graph was not opened.');
     }
-    if ((await liveTab.count()) === 0) throw new Error('the live flame graph did not open');
-    await wb.webview({ hasSelector: 'canvas.flame-canvas' }, 30_000);
-    await wb.page.mouse.move(800, 500);
-    log('live flame graph open');
     await wb.screenshot('soak-extension-host-start');
     const groups = await wb.page.locator('.part.editor .editor-group-container').count();
     const visibleWebviews = (await wb.webviewFrames()).length;
@@ -557,6 +587,7 @@ async function main(): Promise<number> {
     const loadEnd = Date.now() + minutes * 60_000 + 10 * 60_000; // the run's own end plus time to save
     for (let next = Date.now(); ; ) {
       const shown = await readDashboard(wb);
+      const flamePaintMs = withFlame ? await readFlamePaint(wb) : null;
       if (!run) {
         const saved = savedRuns(runsDir);
         if (saved.length) run = saved[0];
@@ -569,11 +600,12 @@ async function main(): Promise<number> {
       const rendererRss = renderers.map((p) => rssMB(p.pid)).filter((v): v is number => v !== null);
       const s: Sample = {
         t: (Date.now() - t0) / 1000,
-        phase: phaseOf(shown.phase, run !== undefined),
+        phase: phaseOf(shown.phase, run !== undefined, (Date.now() - loadSeen) / 1000),
         requests: shown.requests,
         loadWallSec: (Date.now() - loadSeen) / 1000,
         dashboardSec: shown.elapsed,
         dashboardLagSec: shown.elapsed === null ? null : (Date.now() - loadSeen) / 1000 - shown.elapsed,
+        flamePaintMs,
         hostRss: h ? rssMB(h.pid) : null,
         hostHeapUsed: heap?.used ?? null,
         hostHeapAfterGc: heap?.afterGc ?? null,
@@ -639,7 +671,41 @@ async function main(): Promise<number> {
   return summary.passed ? 0 : 1;
 }
 
-main().then(
+/**
+ * `node out/bench/soakExtensionHost.js --summarize CSV`: the summary again from
+ * a CSV this script wrote (phases re-derived with phaseOf), into
+ * HOTPATH_SOAK_OUT; the run's record is taken from the existing summary there.
+ */
+function resummarize(csv: string): number {
+  const [header, ...rows] = fs.readFileSync(csv, 'utf8').trim().split('\n');
+  const names = header.split(',');
+  const keyOf = new Map(columns.map(([key, name]) => [name, key]));
+  for (const row of rows) {
+    const cells = row.split(',');
+    const s = {} as Record<string, unknown>;
+    names.forEach((name, i) => {
+      const key = keyOf.get(name);
+      if (!key) return;
+      s[key] = key === 'phase' ? cells[i] : cells[i] === '' ? null : Number(cells[i]);
+    });
+    const sample = s as unknown as Sample;
+    if (sample.phase !== 'saved') sample.phase = phaseOf(sample.phase === 'load' ? 'Under load' : sample.phase, false, sample.loadWallSec);
+    samples.push(sample);
+  }
+  if (fs.existsSync(summaryFile)) {
+    const old = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as { run: { dir: string; status: string; error: string | null; requests: number | null } | null; notes?: string[]; screenshot?: string | null };
+    if (old.run) run = { dir: old.run.dir, record: { status: old.run.status, error: old.run.error, load: { requests: { total: old.run.requests ?? 0 } } } };
+    notes.push(...(old.notes ?? []));
+    screenshotTaken = Boolean(old.screenshot);
+  }
+  const summary = summarize();
+  fs.writeFileSync(summaryFile, JSON.stringify(summary, null, 2) + '\n');
+  console.log(`summary: ${summaryFile} (${summary.loadSamples} load samples); passed: ${summary.passed}`);
+  return summary.passed ? 0 : 1;
+}
+
+const summarizeArg = process.argv.indexOf('--summarize');
+(summarizeArg >= 0 ? Promise.resolve(resummarize(path.resolve(process.argv[summarizeArg + 1]))) : main()).then(
   (code) => process.exit(code),
   (err) => {
     console.error(err);
