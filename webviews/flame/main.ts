@@ -99,8 +99,13 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     baselineProfile = message.baseline ?? null;
     baselineTitle = message.baselineTitle ?? '';
     controls.setLive(message.live === true);
-    rebuild(sameRun);
-    document.body.dataset.firstPaintMs = String(performance.now() - received);
+    try {
+      rebuild(sameRun);
+      document.body.dataset.firstPaintMs = String(performance.now() - received);
+    } finally {
+      // The host sends the next profile only once this one is drawn.
+      host.postMessage({ type: 'drawn' });
+    }
   } else if (message.type === 'status') {
     controls.setStatus(String(message.message));
   }
