@@ -83,6 +83,9 @@ interface Sample {
   hostHeapUsed: number | null;
   hostHeapAfterGc: number | null;
   hostHeapTotal: number | null;
+  /** process.memoryUsage() in the extension host: memory outside the JS heap (Buffers, ArrayBuffers). */
+  hostExternal: number | null;
+  hostArrayBuffers: number | null;
   serviceRss: number | null;
   rendererHeapUsed: number | null;
   rendererHeapAfterGc: number | null;
@@ -104,6 +107,8 @@ const columns: [keyof Sample, string][] = [
   ['hostHeapUsed', 'host_heap_used_mb'],
   ['hostHeapAfterGc', 'host_heap_after_gc_mb'],
   ['hostHeapTotal', 'host_heap_total_mb'],
+  ['hostExternal', 'host_external_mb'],
+  ['hostArrayBuffers', 'host_array_buffers_mb'],
   ['serviceRss', 'service_rss_mb'],
   ['rendererHeapUsed', 'renderer_heap_used_mb'],
   ['rendererHeapAfterGc', 'renderer_heap_after_gc_mb'],
@@ -370,6 +375,8 @@ function summarize() {
     extensionHostRssMB: figure('hostRss'),
     extensionHostHeapAfterGcMB: figure('hostHeapAfterGc'),
     extensionHostHeapUsedMB: figure('hostHeapUsed'),
+    extensionHostExternalMB: figure('hostExternal'),
+    extensionHostArrayBuffersMB: figure('hostArrayBuffers'),
     serviceRssMB: figure('serviceRss'),
     rendererHeapAfterGcMB: figure('rendererHeapAfterGc'),
     rendererHeapUsedMB: figure('rendererHeapUsed'),
@@ -465,13 +472,28 @@ async function rendererMetrics(cdp: CDPSession): Promise<{ used: number; afterGc
   }
 }
 
-async function hostHeap(inspector: Inspector | undefined): Promise<{ used: number; afterGc: number; total: number } | null> {
+async function hostHeap(
+  inspector: Inspector | undefined,
+): Promise<{ used: number; afterGc: number; total: number; external: number | null; arrayBuffers: number | null } | null> {
   if (!inspector) return null;
   try {
     const before = await inspector.send<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage');
     await inspector.send('HeapProfiler.collectGarbage');
     const after = await inspector.send<{ usedSize: number; totalSize: number }>('Runtime.getHeapUsage');
-    return { used: before.usedSize / MB, afterGc: after.usedSize / MB, total: before.totalSize / MB };
+    let external: number | null = null;
+    let arrayBuffers: number | null = null;
+    try {
+      const r = await inspector.send<{ result: { value?: string } }>('Runtime.evaluate', {
+        expression: 'JSON.stringify(process.memoryUsage())',
+        returnByValue: true,
+      });
+      const mu = JSON.parse(r.result.value ?? '{}') as { external?: number; arrayBuffers?: number };
+      external = typeof mu.external === 'number' ? mu.external / MB : null;
+      arrayBuffers = typeof mu.arrayBuffers === 'number' ? mu.arrayBuffers / MB : null;
+    } catch {
+      // the host's global `process` is not reachable: heap figures only
+    }
+    return { used: before.usedSize / MB, afterGc: after.usedSize / MB, total: before.totalSize / MB, external, arrayBuffers };
   } catch {
     return null;
   }
@@ -610,6 +632,8 @@ async function main(): Promise<number> {
         hostHeapUsed: heap?.used ?? null,
         hostHeapAfterGc: heap?.afterGc ?? null,
         hostHeapTotal: heap?.total ?? null,
+        hostExternal: heap?.external ?? null,
+        hostArrayBuffers: heap?.arrayBuffers ?? null,
         serviceRss: svc ? rssMB(svc.pid) : null,
         rendererHeapUsed: renderer?.used ?? null,
         rendererHeapAfterGc: renderer?.afterGc ?? null,
@@ -620,7 +644,7 @@ async function main(): Promise<number> {
       };
       record(s);
       log(
-        `${s.phase.padEnd(9)} requests ${s.requests ?? '–'}, dashboard at ${s.dashboardSec ?? '–'} s of ${s.loadWallSec?.toFixed(0)} s, host RSS ${s.hostRss?.toFixed(1)} MB, heap ${s.hostHeapUsed?.toFixed(1)} → ${s.hostHeapAfterGc?.toFixed(1)} MB after GC, ` +
+        `${s.phase.padEnd(9)} requests ${s.requests ?? '–'}, dashboard at ${s.dashboardSec ?? '–'} s of ${s.loadWallSec?.toFixed(0)} s, host RSS ${s.hostRss?.toFixed(1)} MB, heap ${s.hostHeapUsed?.toFixed(1)} → ${s.hostHeapAfterGc?.toFixed(1)} MB after GC, external ${s.hostExternal?.toFixed(1)} MB, ` +
           `renderer heap ${s.rendererHeapUsed?.toFixed(1)} → ${s.rendererHeapAfterGc?.toFixed(1)} MB, nodes ${s.rendererNodes}, renderer RSS ${s.rendererRss?.toFixed(0)} MB (${s.rendererProcesses})`,
       );
       if (!midShot && s.phase === 'load' && Date.now() - t0 > (minutes * 60_000) / 2) {
