@@ -34,6 +34,10 @@ export class FlameGraphPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private disposed = false;
+  /** A profile was posted and the webview has not said `drawn` yet. */
+  private inFlight = false;
+  /** The source changed while a profile was in flight: send the latest one on `drawn`. */
+  private pending = false;
 
   /** True when the open panel follows the running benchmark. */
   static get showingLive(): boolean {
@@ -80,7 +84,7 @@ export class FlameGraphPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) this.ready = this.inFlight = this.pending = false;
       }),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isFromFlame(m)) void this.handle(m);
@@ -92,7 +96,15 @@ export class FlameGraphPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.inFlight = this.pending = false;
         this.send();
+        return;
+      case 'drawn':
+        this.inFlight = false;
+        if (this.pending) {
+          this.pending = false;
+          this.send();
+        }
         return;
       case 'openSource': {
         // Only files that exist: the message comes from profile data.
@@ -108,8 +120,20 @@ export class FlameGraphPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * At most one profile on its way at a time. Live slices come every 2 s and
+   * each message is the whole merged profile; unpaced, a webview that draws
+   * slower than that (a starved renderer) left them queued between the host
+   * and the webview, growing with the run (the extension host's memory and the
+   * dashboard's lag with it).
+   */
   private send(): void {
     if (this.disposed || !this.ready) return;
+    if (this.inFlight) {
+      this.pending = true;
+      return;
+    }
+    this.inFlight = true;
     const s = this.source;
     // Columns, not the profile's node objects: the webview receives a few
     // typed arrays (VS Code hands ArrayBuffers over whole) and has nothing to

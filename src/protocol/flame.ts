@@ -34,11 +34,16 @@ export type ToFlame =
     }
   | { type: 'status'; message: string };
 
-export type FromFlame = { type: 'ready' } | { type: 'openSource'; file: string; line: number };
+/**
+ * `drawn`: the webview has drawn the last `showProfile` it received. The host
+ * sends the next profile only then, so a webview slower than the live slices
+ * (a busy machine) gets the latest profile instead of a growing queue of them.
+ */
+export type FromFlame = { type: 'ready' } | { type: 'drawn' } | { type: 'openSource'; file: string; line: number };
 
 export function isFromFlame(value: unknown): value is FromFlame {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as { type?: unknown; file?: unknown; line?: unknown };
-  if (m.type === 'ready') return true;
+  if (m.type === 'ready' || m.type === 'drawn') return true;
   return m.type === 'openSource' && typeof m.file === 'string' && m.file.length > 0 && typeof m.line === 'number' && Number.isFinite(m.line);
 }

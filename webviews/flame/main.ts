@@ -133,22 +133,27 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data as ToFlame | null;
   if (!message || typeof message !== 'object') return;
   if (message.type === 'showProfile') {
-    const received = performance.now();
-    const columns = columnsOf(message.profile);
-    if (!columns) return;
-    const sameRun = profile !== null && message.live === true;
-    profile = columns;
-    title = typeof message.title === 'string' ? message.title : '';
-    if (message.baseline !== baselineMessage) {
-      baselineTree = null;
-      baselineMessage = message.baseline ?? null;
-      baselineProfile = columnsOf(message.baseline);
+    try {
+      const received = performance.now();
+      const columns = columnsOf(message.profile);
+      if (!columns) return;
+      const sameRun = profile !== null && message.live === true;
+      profile = columns;
+      title = typeof message.title === 'string' ? message.title : '';
+      if (message.baseline !== baselineMessage) {
+        baselineTree = null;
+        baselineMessage = message.baseline ?? null;
+        baselineProfile = columnsOf(message.baseline);
+      }
+      baselineTitle = message.baselineTitle ?? '';
+      controls.setLive(message.live === true);
+      delete document.body.dataset.completeMs;
+      rebuild(sameRun, received);
+      document.body.dataset.firstPaintMs = String(performance.now() - received);
+    } finally {
+      // The host sends the next profile only once this one is drawn (or refused).
+      host.postMessage({ type: 'drawn' });
     }
-    baselineTitle = message.baselineTitle ?? '';
-    controls.setLive(message.live === true);
-    delete document.body.dataset.completeMs;
-    rebuild(sameRun, received);
-    document.body.dataset.firstPaintMs = String(performance.now() - received);
   } else if (message.type === 'status') {
     controls.setStatus(String(message.message));
   }
