@@ -410,26 +410,14 @@ export class ProfileStreamParser {
               }
               if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
                 // Fast path: a whole integer of at most 15 digits inside this chunk, read from its bytes.
-                const negative = c === 0x2d;
-                const first = negative ? i + 1 : i;
-                let k = first;
-                let v = 0;
-                while (k < n) {
-                  const d = chunk[k];
-                  if (d < 0x30 || d > 0x39) break;
-                  v = v * 10 + (d - 0x30);
-                  k++;
-                }
-                const digits = k - first;
-                if (k < n && digits > 0 && digits <= 15 && (digits === 1 || chunk[first] !== 0x30)) {
-                  const d = chunk[k];
-                  if (d !== 0x2e && d !== 0x65 && d !== 0x45 && d !== 0x2b && d !== 0x2d) {
-                    this.numStart = at;
-                    this.onNumber(negative ? -v : v, at);
-                    i = k;
-                    state = COMMA_OR_END;
-                    continue;
-                  }
+                const v = this.compactInt(chunk, i);
+                const end = this.compactAt;
+                if (end >= 0 && chunk[end] !== 0x2b && chunk[end] !== 0x2d) {
+                  this.numStart = at;
+                  this.onNumber(v, at);
+                  i = end;
+                  state = COMMA_OR_END;
+                  continue;
                 }
                 this.numSimple = true;
                 this.numValue = 0;
