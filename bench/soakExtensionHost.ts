@@ -38,6 +38,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { CDPSession, Frame } from 'playwright-core';
 import WebSocket from 'ws';
+import { linearFit } from '../src/engine/analysis/stats';
 import { CodeServer, repoRoot, startCodeServer, testResultsDir } from '../test/integration/codeServer';
 import { demoDir, savedRuns, SavedRun, sleep, waitFor, whyNotRunnable } from '../test/integration/demoRun';
 import { Workbench } from '../test/integration/workbench';
@@ -276,21 +277,9 @@ function median(xs: number[]): number | null {
 }
 
 function fit(xs: number[], ys: number[]): { slopePerMin: number | null; r2: number | null } {
-  const n = xs.length;
-  if (n < 3) return { slopePerMin: null, r2: null };
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
-    syy += (ys[i] - my) ** 2;
-  }
-  const slope = sxx ? sxy / sxx : 0;
-  const r2 = sxx && syy ? (sxy * sxy) / (sxx * syy) : 0;
-  return { slopePerMin: round(slope * 60, 3), r2: round(r2, 3) };
+  // xs in seconds; the same least squares as the memory-growth finding.
+  const line = linearFit(xs, ys);
+  return line ? { slopePerMin: round(line.slope * 60, 3), r2: round(line.r2, 3) } : { slopePerMin: null, r2: null };
 }
 
 function round(v: number | null, d = 2): number | null {
