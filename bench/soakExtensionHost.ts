@@ -39,8 +39,8 @@ import * as path from 'path';
 import type { CDPSession, Frame } from 'playwright-core';
 import WebSocket from 'ws';
 import { linearFit } from '../src/engine/analysis/stats';
-import { CodeServer, repoRoot, startCodeServer, testResultsDir } from '../test/integration/codeServer';
-import { demoDir, savedRuns, SavedRun, sleep, waitFor, whyNotRunnable } from '../test/integration/demoRun';
+import { CodeServer, repoRoot, startCodeServer } from '../test/integration/codeServer';
+import { demoCopy, savedRuns, SavedRun, sleep, waitFor, whyNotRunnable } from '../test/integration/demoRun';
 import { Workbench } from '../test/integration/workbench';
 
 const minutes = Number(process.env.HOTPATH_SOAK_MINUTES || 30);
@@ -514,19 +514,13 @@ async function main(): Promise<number> {
   }
   fs.writeFileSync(csvFile, columns.map(([, name]) => name).join(',') + '\n');
 
-  // A copy of the demo whose load is one long constant stage. Inside the repository
-  // (an ignored folder) so the copy resolves better-sqlite3 from its node_modules.
-  fs.mkdirSync(testResultsDir, { recursive: true });
-  const folder = fs.mkdtempSync(path.join(testResultsDir, 'soak-extension-host-demo-'));
-  fs.copyFileSync(path.join(demoDir, 'server.js'), path.join(folder, 'server.js'));
-  fs.cpSync(path.join(demoDir, 'src'), path.join(folder, 'src'), { recursive: true });
-  const config = JSON.parse(fs.readFileSync(path.join(demoDir, 'hotpath.config.json'), 'utf8'));
-  delete config.$schema;
-  config.load.scenario = 'load';
-  config.load.stages = [{ durationSec: Math.round(minutes * 60), connections }];
-  // Latency budgets would judge how busy this shared machine is, not memory.
-  config.budgets = {};
-  fs.writeFileSync(path.join(folder, 'hotpath.config.json'), JSON.stringify(config, null, 2));
+  // A copy of the demo whose load is one long constant stage.
+  const folder = demoCopy('soak-extension-host-demo-', (config) => {
+    config.load.scenario = 'load';
+    config.load.stages = [{ durationSec: Math.round(minutes * 60), connections }];
+    // Latency budgets would judge how busy this shared machine is, not memory.
+    config.budgets = {};
+  });
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotpath-soak-extension-host-runs-'));
 
   const server = await startCodeServer({

@@ -2,13 +2,30 @@
 // whether this machine can run them, polling, the saved runs, notifications.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CODE_SERVER_VERSION, findCodeServer, repoRoot } from './codeServer';
+import { CODE_SERVER_VERSION, findCodeServer, repoRoot, testResultsDir } from './codeServer';
 import { CHROMIUM_PATH, Workbench } from './workbench';
 
 const inCI = process.env.CI === 'true';
 export const demoDir = path.join(repoRoot, 'examples', 'demo');
 /** The demo's config drives 10 s of load; starting, profiling and analysing add a few seconds. */
 export const RUN_TIMEOUT_MS = 60_000;
+
+/**
+ * A copy of the demo (server, sources and its config changed by `edit`) in a
+ * fresh folder under the test results. Inside the repository (an ignored
+ * folder) so the copy resolves better-sqlite3 from the repository's node_modules.
+ */
+export function demoCopy(prefix: string, edit: (config: any) => void): string {
+  fs.mkdirSync(testResultsDir, { recursive: true });
+  const folder = fs.mkdtempSync(path.join(testResultsDir, prefix));
+  fs.copyFileSync(path.join(demoDir, 'server.js'), path.join(folder, 'server.js'));
+  fs.cpSync(path.join(demoDir, 'src'), path.join(folder, 'src'), { recursive: true });
+  const config = JSON.parse(fs.readFileSync(path.join(demoDir, 'hotpath.config.json'), 'utf8'));
+  delete config.$schema;
+  edit(config);
+  fs.writeFileSync(path.join(folder, 'hotpath.config.json'), JSON.stringify(config, null, 2));
+  return folder;
+}
 
 export function whyNotRunnable(): string | undefined {
   if (inCI) return undefined; // in CI a missing install is a failure, reported by the test itself

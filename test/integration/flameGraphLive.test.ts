@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { repoRoot, startCodeServer, testResultsDir } from './codeServer';
-import { demoDir, RUN_TIMEOUT_MS, savedRuns, waitFor, whyNotRunnable } from './demoRun';
+import { repoRoot, startCodeServer } from './codeServer';
+import { demoCopy, RUN_TIMEOUT_MS, savedRuns, waitFor, whyNotRunnable } from './demoRun';
 import { Workbench } from './workbench';
 
 const DASHBOARD = { title: 'Hotpath: Live Dashboard' };
@@ -25,16 +25,10 @@ test('Live flame graph: opened mid-run it follows the run, then shows the saved 
   assert.ok(fs.existsSync(path.join(repoRoot, 'dist', 'webviews', 'flameGraph.js')), 'dist/webviews/flameGraph.js is missing: run `npm run build` first');
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotpath-vscode-flame-live-'));
   // A copy of the demo whose load lasts 30 s, so the panel has time to open and follow
-  // several slices on a busy machine. Inside the repository (an ignored folder) so the
-  // copy resolves better-sqlite3 from the repository's node_modules.
-  fs.mkdirSync(testResultsDir, { recursive: true });
-  const folder = fs.mkdtempSync(path.join(testResultsDir, 'flame-live-demo-'));
-  fs.copyFileSync(path.join(demoDir, 'server.js'), path.join(folder, 'server.js'));
-  fs.cpSync(path.join(demoDir, 'src'), path.join(folder, 'src'), { recursive: true });
-  const config = JSON.parse(fs.readFileSync(path.join(demoDir, 'hotpath.config.json'), 'utf8'));
-  delete config.$schema;
-  config.load.stages = [{ durationSec: 30, connections: 10 }];
-  fs.writeFileSync(path.join(folder, 'hotpath.config.json'), JSON.stringify(config, null, 2));
+  // several slices on a busy machine.
+  const folder = demoCopy('flame-live-demo-', (config) => {
+    config.load.stages = [{ durationSec: 30, connections: 10 }];
+  });
   const server = await startCodeServer({ name: 'flame-live', colorTheme: 'Default Dark Modern', settings: { 'hotpath.runsDirectory': runsDir } });
   let wb: Workbench | undefined;
   try {
